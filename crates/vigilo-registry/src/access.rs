@@ -1,0 +1,196 @@
+//! Roles (SPEC §1) and which role may perform which write.
+
+use crate::input::Invalid;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Triager,
+    Technician,
+    Vigilance,
+    Pms,
+    Security,
+    Quality,
+    Auditor,
+}
+
+const ROLE_NAMES: [(&str, Role); 8] = [
+    ("admin", Role::Admin),
+    ("triager", Role::Triager),
+    ("technician", Role::Technician),
+    ("vigilance", Role::Vigilance),
+    ("pms", Role::Pms),
+    ("security", Role::Security),
+    ("quality", Role::Quality),
+    ("auditor", Role::Auditor),
+];
+
+impl Role {
+    pub fn parse(field: &str, value: &str) -> Result<Role, Invalid> {
+        crate::input::choice(field, value.trim(), &ROLE_NAMES)
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        ROLE_NAMES
+            .iter()
+            .find(|(_, r)| r == self)
+            .map(|(n, _)| *n)
+            .expect("every role is named")
+    }
+
+    /// Roles a person of an external service partner may hold: partners do service work and
+    /// report it, they do not run the manufacturer's quality system.
+    pub fn allowed_for_partner(&self) -> bool {
+        matches!(self, Role::Technician | Role::Triager)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A person's roles, sorted and without duplicates.
+pub type Roles = Vec<Role>;
+
+/// The writes Vigilo attributes and authorises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    AddOrganisation,
+    AddAgreement,
+    AddPerson,
+    AddProduct,
+    AddEventType,
+    AddSoftwareVersion,
+    AddDevice,
+    ChangeDevice,
+    AddProcedure,
+    ApproveProcedure,
+    AddTraining,
+    AddLot,
+    SetLotStatus,
+}
+
+impl Action {
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Action::AddOrganisation => "add an organisation",
+            Action::AddAgreement => "add a quality agreement",
+            Action::AddPerson => "add a person",
+            Action::AddProduct => "add a product",
+            Action::AddEventType => "add a service event type",
+            Action::AddSoftwareVersion => "add a software version",
+            Action::AddDevice => "add a device",
+            Action::ChangeDevice => "change a device's software or status",
+            Action::AddProcedure => "add a procedure version",
+            Action::ApproveProcedure => "make a procedure version effective",
+            Action::AddTraining => "record training",
+            Action::AddLot => "receive a part lot",
+            Action::SetLotStatus => "release, quarantine or recall a part lot",
+        }
+    }
+
+    /// Roles that may perform the action. Admins administer accounts and the registry; the
+    /// quality manager owns the controlled documents, training and stock status (ISO 13485
+    /// 4.2.4, 6.2, 7.5.8); PMS and security keep the fleet and its software current.
+    pub fn allowed_roles(&self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Action::AddOrganisation | Action::AddAgreement | Action::AddPerson => &[Admin],
+            Action::AddProduct | Action::AddEventType => &[Admin, Quality],
+            Action::AddProcedure | Action::ApproveProcedure | Action::AddTraining => {
+                &[Admin, Quality]
+            }
+            Action::AddLot | Action::SetLotStatus => &[Admin, Quality],
+            Action::AddSoftwareVersion => &[Admin, Quality, Security],
+            Action::AddDevice => &[Admin, Quality, Pms],
+            Action::ChangeDevice => &[Admin, Quality, Pms, Technician],
+        }
+    }
+}
+
+/// A write refused by a rule (exit status 1): the rule and what is missing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("refused: {rule}: {missing}")]
+pub struct Refusal {
+    pub rule: String,
+    pub missing: String,
+}
+
+impl Refusal {
+    pub fn new(rule: impl Into<String>, missing: impl Into<String>) -> Self {
+        Self {
+            rule: rule.into(),
+            missing: missing.into(),
+        }
+    }
+}
+
+/// Least privilege (SPEC §4): the acting person needs one of the action's roles.
+pub fn authorise(person: &str, roles: &[Role], action: Action) -> Result<(), Refusal> {
+    let allowed = action.allowed_roles();
+    if roles.iter().any(|r| allowed.contains(r)) {
+        return Ok(());
+    }
+    let names: Vec<&str> = allowed.iter().map(Role::as_str).collect();
+    let held: Vec<&str> = roles.iter().map(Role::as_str).collect();
+    Err(Refusal::new(
+        format!("only {} may {}", names.join(" or "), action.describe()),
+        format!(
+            "{person} holds {}",
+            if held.is_empty() {
+                "no role".to_owned()
+            } else {
+                format!("only {}", held.join(", "))
+            }
+        ),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_parse_and_name_the_options() {
+        assert_eq!(Role::parse("--role", "pms").unwrap(), Role::Pms);
+        let e = Role::parse("--role", "boss").unwrap_err();
+        assert!(e.problem.contains("admin, triager, technician"), "{e}");
+    }
+
+    #[test]
+    fn auditors_never_write() {
+        for action in [
+            Action::AddOrganisation,
+            Action::AddAgreement,
+            Action::AddPerson,
+            Action::AddProduct,
+            Action::AddEventType,
+            Action::AddSoftwareVersion,
+            Action::AddDevice,
+            Action::ChangeDevice,
+            Action::AddProcedure,
+            Action::ApproveProcedure,
+            Action::AddTraining,
+            Action::AddLot,
+            Action::SetLotStatus,
+        ] {
+            assert!(authorise("a", &[Role::Auditor], action).is_err());
+            assert!(!action.allowed_roles().contains(&Role::Auditor));
+        }
+    }
+
+    #[test]
+    fn refusal_names_rule_and_what_is_missing() {
+        let r = authorise("tom", &[Role::Technician], Action::AddLot).unwrap_err();
+        assert_eq!(
+            r.to_string(),
+            "refused: only admin or quality may receive a part lot: tom holds only technician"
+        );
+        assert!(authorise("q", &[Role::Auditor, Role::Quality], Action::AddLot).is_ok());
+    }
+}
