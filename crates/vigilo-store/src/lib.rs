@@ -1,0 +1,20 @@
+//! Vigilo's store. One schema, versioned migrations, two backends (SQLite embedded, PostgreSQL
+//! for scale-out) behind sqlx's `Any` driver; every write goes through [`WriteTx`], which appends
+//! the audit event in the same transaction.
+
+mod audit;
+mod db;
+mod error;
+mod query;
+mod record;
+pub mod registry;
+pub mod schema;
+mod write;
+
+pub use audit::{AuditFilter, Verified};
+pub use db::{Backend, OpenMode, Store};
+pub use error::{Error, Result};
+pub use query::Select;
+pub use record::{Record, SqlValue, to_record};
+pub use vigilo_audit::{AuditEvent, Break, Hash};
+pub use write::WriteTx;

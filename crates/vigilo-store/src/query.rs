@@ -1,0 +1,128 @@
+use crate::error::Result;
+use crate::record::{SqlValue, bind, from_record, from_row};
+use crate::schema::Stored;
+use sqlx::{Any, Executor};
+use std::marker::PhantomData;
+
+/// A read of one record table: equality filters, an order, a limit.
+pub struct Select<T> {
+    filters: Vec<(&'static str, SqlValue)>,
+    order: Vec<&'static str>,
+    limit: Option<i64>,
+    _record: PhantomData<T>,
+}
+
+impl<T: Stored> Default for Select<T> {
+    fn default() -> Self {
+        Self {
+            filters: Vec::new(),
+            order: Vec::new(),
+            limit: None,
+            _record: PhantomData,
+        }
+    }
+}
+
+impl<T: Stored> Select<T> {
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    fn column(name: &'static str) -> &'static str {
+        assert!(
+            T::TABLE.columns.iter().any(|c| c.name == name),
+            "{} has no column {name}",
+            T::TABLE.name
+        );
+        name
+    }
+
+    pub fn eq(mut self, column: &'static str, value: impl Into<SqlValue>) -> Self {
+        self.filters.push((Self::column(column), value.into()));
+        self
+    }
+
+    pub fn order_by(mut self, column: &'static str) -> Self {
+        self.order.push(Self::column(column));
+        self
+    }
+
+    pub fn limit(mut self, n: i64) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    fn sql(&self) -> String {
+        let table = T::TABLE;
+        let mut sql = format!("SELECT {} FROM {}", table.column_list(), table.name);
+        for (i, (col, _)) in self.filters.iter().enumerate() {
+            sql.push_str(if i == 0 { " WHERE " } else { " AND " });
+            sql.push_str(&format!("{col} = ${}", i + 1));
+        }
+        let order = if self.order.is_empty() {
+            vec!["id"]
+        } else {
+            self.order.clone()
+        };
+        sql.push_str(&format!(" ORDER BY {}", order.join(", ")));
+        if let Some(n) = self.limit {
+            sql.push_str(&format!(" LIMIT {n}"));
+        }
+        sql
+    }
+
+    pub(crate) async fn fetch<'e, E: Executor<'e, Database = Any>>(self, ex: E) -> Result<Vec<T>> {
+        let sql = self.sql();
+        let mut q = sqlx::query(&sql);
+        for (_, v) in self.filters {
+            q = bind(q, v);
+        }
+        let rows = q.fetch_all(ex).await?;
+        rows.iter()
+            .map(|row| from_record(from_row(T::TABLE, row)?))
+            .collect()
+    }
+}
+
+impl crate::Store {
+    pub async fn fetch<T: Stored>(&self, select: Select<T>) -> Result<Vec<T>> {
+        select.fetch(&self.pool).await
+    }
+
+    pub async fn fetch_one<T: Stored>(&self, select: Select<T>) -> Result<Option<T>> {
+        Ok(select.limit(1).fetch(&self.pool).await?.pop())
+    }
+
+    /// Rows in a table.
+    pub async fn count(&self, table: &crate::schema::Table) -> Result<i64> {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}", table.name))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vigilo_registry::Device;
+
+    #[test]
+    fn builds_parameterised_sql() {
+        let s = Select::<Device>::all()
+            .eq("product", "P")
+            .eq("serial", "S")
+            .limit(1);
+        assert_eq!(
+            s.sql(),
+            "SELECT id, product, serial, country, customer, status, lot, manufactured_on, expires_on \
+             FROM devices WHERE product = $1 AND serial = $2 ORDER BY id LIMIT 1"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "devices has no column nope")]
+    fn unknown_columns_are_a_programming_error() {
+        let _ = Select::<Device>::all().eq("nope", 1);
+    }
+}

@@ -1,0 +1,112 @@
+//! The catalogue of record tables. Writes, reads and verification are generic over it, so a
+//! record's stored row, its audit content and its exported JSON cannot drift apart.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use vigilo_registry as reg;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Integer,
+    /// Any JSON value, stored as canonical JSON text.
+    Json,
+    /// An RFC 3339 instant in the record, BIGINT microseconds in the table (sortable, exact).
+    Instant,
+}
+
+#[derive(Debug)]
+pub struct Column {
+    pub name: &'static str,
+    pub kind: Kind,
+}
+
+/// A record table. The first column is the primary key `id`.
+#[derive(Debug)]
+pub struct Table {
+    pub name: &'static str,
+    pub columns: &'static [Column],
+}
+
+impl Table {
+    pub fn id_kind(&self) -> Kind {
+        self.columns[0].kind
+    }
+
+    pub(crate) fn column_list(&self) -> String {
+        let names: Vec<&str> = self.columns.iter().map(|c| c.name).collect();
+        names.join(", ")
+    }
+}
+
+/// A record type stored in a [`Table`]; its serde field names are the column names.
+pub trait Stored: Serialize + DeserializeOwned + Send + Unpin {
+    const TABLE: &'static Table;
+}
+
+const fn text(name: &'static str) -> Column {
+    Column {
+        name,
+        kind: Kind::Text,
+    }
+}
+const fn int(name: &'static str) -> Column {
+    Column {
+        name,
+        kind: Kind::Integer,
+    }
+}
+const fn json(name: &'static str) -> Column {
+    Column {
+        name,
+        kind: Kind::Json,
+    }
+}
+const fn instant(name: &'static str) -> Column {
+    Column {
+        name,
+        kind: Kind::Instant,
+    }
+}
+
+macro_rules! tables {
+    ($($konst:ident: $ty:ty = $name:literal [$($col:expr),+ $(,)?];)+) => {
+        $(
+            pub static $konst: Table = Table { name: $name, columns: &[$($col),+] };
+            impl Stored for $ty {
+                const TABLE: &'static Table = &$konst;
+            }
+        )+
+        /// Every record table, in dependency order.
+        pub static ALL_TABLES: &[&Table] = &[$(&$konst),+];
+    };
+}
+
+tables! {
+    ORGANISATIONS: reg::Organisation = "organisations"
+        [text("id"), text("name"), text("kind"), text("timezone")];
+    QUALITY_AGREEMENTS: reg::QualityAgreement = "quality_agreements"
+        [int("id"), text("org"), text("reference"), text("valid_from"), text("valid_to"), json("countries")];
+    PERSONS: reg::Person = "persons"
+        [text("id"), text("name"), text("org"), json("roles")];
+    EVENT_TYPES: reg::EventType = "event_types"
+        [text("id"), text("name")];
+    PRODUCTS: reg::Product = "products"
+        [text("id"), text("name"), text("eu_class"), text("fda_class"), text("udi_di"),
+         text("basic_udi_di"), json("markets"), json("schedule")];
+    SOFTWARE_VERSIONS: reg::SoftwareVersion = "software_versions"
+        [int("id"), text("product"), text("version"), text("released_on")];
+    DEVICES: reg::Device = "devices"
+        [int("id"), text("product"), text("serial"), text("country"), text("customer"),
+         text("status"), text("lot"), text("manufactured_on"), text("expires_on")];
+    DEVICE_SOFTWARE: reg::DeviceSoftware = "device_software"
+        [int("id"), int("device"), text("version"), instant("installed_at")];
+    PROCEDURES: reg::ProcedureVersion = "procedures"
+        [int("id"), text("procedure_id"), text("version"), text("title"), json("governs"),
+         text("effective_on")];
+    TRAININGS: reg::TrainingRecord = "trainings"
+        [int("id"), text("person"), text("procedure_id"), text("procedure_version"),
+         text("trained_on"), text("trainer"), text("check_kind"), text("result")];
+    PART_LOTS: reg::PartLot = "part_lots"
+        [int("id"), text("part"), text("lot"), int("quantity"), text("location"), text("status")];
+}

@@ -1,0 +1,194 @@
+use crate::error::{Error, Result};
+use crate::query::Select;
+use crate::record::{Record, SqlValue, bind, key_of, to_record, to_sql};
+use crate::schema::{Stored, Table};
+use jiff::Timestamp;
+use serde_json::Value;
+use sqlx::{Any, Row, Transaction};
+use std::collections::HashMap;
+use vigilo_audit::{AuditEvent, ChainWriter, Hash};
+
+/// A write transaction. Every change made through it appends its audit event in the same
+/// transaction, so a record and its audit trail commit together or not at all. Dropping it
+/// without [`commit`](Self::commit) rolls everything back.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    chain: ChainWriter,
+    actor: String,
+    at: Timestamp,
+    next_ids: HashMap<&'static str, i64>,
+}
+
+impl crate::Store {
+    /// Starts a write attributed to `actor` at `at`. Waits for any other writer to finish.
+    pub async fn begin_write(&self, actor: &str, at: Timestamp) -> Result<WriteTx> {
+        let mut tx = self.pool.begin().await?;
+        // A write as the first statement: SQLite takes its write lock now instead of failing
+        // to upgrade a read lock later, and PostgreSQL locks the head row until commit.
+        let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+            .fetch_one(&mut *tx)
+            .await?;
+        let last_seq: i64 = head.try_get(0)?;
+        let last_hash: String = head.try_get(1)?;
+        let last_hash: Hash = last_hash
+            .parse()
+            .map_err(|_| Error::Internal("the audit head holds no valid hash".into()))?;
+        Ok(WriteTx {
+            tx,
+            chain: ChainWriter {
+                last_seq,
+                last_hash,
+            },
+            actor: actor.to_owned(),
+            at,
+            next_ids: HashMap::new(),
+        })
+    }
+}
+
+impl WriteTx {
+    pub fn at(&self) -> Timestamp {
+        self.at
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// The next free integer id of `table` (ids are dense and never reused).
+    pub async fn next_id(&mut self, table: &'static Table) -> Result<i64> {
+        let next = match self.next_ids.get(table.name) {
+            Some(n) => *n,
+            None => {
+                let max: Option<i64> =
+                    sqlx::query_scalar(&format!("SELECT MAX(id) FROM {}", table.name))
+                        .fetch_one(&mut *self.tx)
+                        .await?;
+                max.unwrap_or(0) + 1
+            }
+        };
+        self.next_ids.insert(table.name, next + 1);
+        Ok(next)
+    }
+
+    pub async fn fetch<T: Stored>(&mut self, select: Select<T>) -> Result<Vec<T>> {
+        select.fetch(&mut *self.tx).await
+    }
+
+    pub async fn fetch_one<T: Stored>(&mut self, select: Select<T>) -> Result<Option<T>> {
+        Ok(select.limit(1).fetch(&mut *self.tx).await?.pop())
+    }
+
+    /// Inserts a new record; returns its audit event.
+    pub async fn insert<T: Stored>(&mut self, action: &str, value: &T) -> Result<AuditEvent> {
+        let table = T::TABLE;
+        let record = to_record(value)?;
+        let placeholders: Vec<String> =
+            (1..=table.columns.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            table.name,
+            table.column_list(),
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for v in to_sql(table, &record)? {
+            q = bind(q, v);
+        }
+        q.execute(&mut *self.tx).await?;
+        self.audit(action, table, None, record).await
+    }
+
+    /// Replaces a record that exists (same `id`); returns its audit event.
+    pub async fn update<T: Stored>(
+        &mut self,
+        action: &str,
+        before: &T,
+        after: &T,
+    ) -> Result<AuditEvent> {
+        let table = T::TABLE;
+        let before = to_record(before)?;
+        let after = to_record(after)?;
+        if key_of(&before) != key_of(&after) {
+            return Err(Error::Internal(format!(
+                "{}: an update cannot change the id",
+                table.name
+            )));
+        }
+        let sets: Vec<String> = table.columns[1..]
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{} = ${}", c.name, i + 2))
+            .collect();
+        let sql = format!(
+            "UPDATE {} SET {} WHERE id = $1",
+            table.name,
+            sets.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for v in to_sql(table, &after)? {
+            q = bind(q, v);
+        }
+        let changed = q.execute(&mut *self.tx).await?.rows_affected();
+        if changed != 1 {
+            return Err(Error::Internal(format!(
+                "{}/{}: expected to update one row, updated {changed}",
+                table.name,
+                key_of(&after)
+            )));
+        }
+        self.audit(action, table, Some(before), after).await
+    }
+
+    async fn audit(
+        &mut self,
+        action: &str,
+        table: &Table,
+        before: Option<Record>,
+        after: Record,
+    ) -> Result<AuditEvent> {
+        let key = key_of(&after);
+        let event = self.chain.append(
+            self.at.as_microsecond(),
+            &self.actor,
+            action,
+            table.name,
+            &key,
+            before.map(Value::Object),
+            Some(Value::Object(after)),
+        );
+        let json = |v: &Option<Value>| SqlValue::Text(v.as_ref().map(Value::to_string));
+        let values = [
+            SqlValue::from(event.seq),
+            SqlValue::from(event.at),
+            SqlValue::from(event.actor.as_str()),
+            SqlValue::from(event.action.as_str()),
+            SqlValue::from(event.table.as_str()),
+            SqlValue::from(event.key.as_str()),
+            json(&event.before),
+            json(&event.after),
+            SqlValue::from(event.prev_hash.to_string()),
+            SqlValue::from(event.hash.to_string()),
+        ];
+        let mut q = sqlx::query(
+            "INSERT INTO audit_events (seq, at, actor, action, record_table, record_key, \
+             before_json, after_json, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        );
+        for v in values {
+            q = bind(q, v);
+        }
+        q.execute(&mut *self.tx).await?;
+        Ok(event)
+    }
+
+    /// Commits the records and their audit events together.
+    pub async fn commit(mut self) -> Result<()> {
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(self.chain.last_seq)
+            .bind(self.chain.last_hash.to_string())
+            .execute(&mut *self.tx)
+            .await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
