@@ -1,0 +1,461 @@
+//! `vigilo demo`: a store seeded with SPEC's worked example, to explore Vigilo with.
+//!
+//! A class IIa portable therapy device sold in five EU member states, about 2,000 devices, a
+//! battery replaced every 24 months and a yearly functional check, an internal service team and
+//! a partner covering two countries, procedures in two versions, training records, two years of
+//! software history. Generated from a fixed seed, relative to today, so every run looks alike.
+
+use crate::Ctx;
+use clap::Args;
+use jiff::civil::Date;
+use jiff::{Timestamp, ToSpan};
+use std::path::PathBuf;
+use vigilo_registry::schedule::parse_schedule;
+use vigilo_registry::{
+    CheckKind, CheckResult, Country, EuClass, FdaClass, LotStatus, Product, Role,
+};
+use vigilo_store::registry::{
+    Actor, Init, NewAgreement, NewDevice, NewLot, NewProcedureVersion, NewTraining,
+};
+use vigilo_store::{OpenMode, Store};
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Where the demo store lives.
+    #[arg(long, default_value = "vigilo-demo.db")]
+    path: PathBuf,
+    /// Delete an existing demo store and seed a new one.
+    #[arg(long)]
+    fresh: bool,
+    /// How many devices to seed.
+    #[arg(long, default_value_t = 2000)]
+    devices: usize,
+}
+
+const COUNTRIES: [(&str, &[&str]); 5] = [
+    (
+        "DE",
+        &[
+            "Charité Homecare Berlin",
+            "Uniklinik Köln",
+            "Reha-Zentrum München",
+            "MediVital Hamburg",
+        ],
+    ),
+    ("AT", &["AKH Wien", "LKH Graz", "Ordensklinikum Linz"]),
+    (
+        "FR",
+        &["AP-HP Paris", "CHU de Lyon", "Clinique du Parc Toulouse"],
+    ),
+    (
+        "IT",
+        &[
+            "Ospedale Niguarda Milano",
+            "Policlinico Gemelli Roma",
+            "AOU Careggi Firenze",
+        ],
+    ),
+    (
+        "NL",
+        &["Erasmus MC Rotterdam", "UMC Utrecht", "Thuiszorg Amsterdam"],
+    ),
+];
+
+const SOFTWARE: [(&str, i64); 3] = [("2.0.0", 30), ("2.1.0", 16), ("2.2.1", 5)];
+
+fn path_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}", path.display())
+}
+
+pub async fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<()> {
+    let url = path_url(&args.path);
+    let fresh = args.fresh || !args.path.exists();
+    if fresh {
+        for suffix in ["", "-wal", "-shm"] {
+            let p = PathBuf::from(format!("{}{suffix}", args.path.display()));
+            if p.exists() {
+                std::fs::remove_file(&p)?;
+            }
+        }
+        let store = Store::open(&url, OpenMode::Create).await?;
+        seed(&store, ctx.now, args.devices).await?;
+        store.close().await;
+    }
+    let store = Store::open(&url, OpenMode::Existing).await?;
+    let devices = store.count(&vigilo_store::schema::DEVICES).await?;
+    let (events, _) = store.audit_head().await?;
+    let db = format!("--db {url}");
+    ctx.out.emit(
+        &serde_json::json!({"store": url, "devices": devices, "audit_events": events, "fresh": fresh,
+                            "act_as": {"admin": "admin", "quality": "qm.weber", "technician": "tech.schmidt",
+                                       "partner_technician": "alp.huber", "auditor": "audit.nb"}}),
+        || {
+            format!(
+                "Vigilo demo store {} ({devices} devices, {events} audit events{}).\n\
+                 People to act as (--as): admin, qm.weber (quality), tech.schmidt (technician),\n\
+                 alp.huber (partner technician, AT and IT), audit.nb (auditor, read-only).\n\n\
+                 Try:\n  \
+                 vigilo {db} product show pulsetherm-p2\n  \
+                 vigilo {db} device list --country AT\n  \
+                 vigilo {db} device show PT2-000042\n  \
+                 vigilo {db} org show alpenservice\n  \
+                 vigilo {db} procedure list\n  \
+                 vigilo {db} person show tech.schmidt\n  \
+                 vigilo {db} lot list\n  \
+                 vigilo {db} --as audit.nb lot set-status L2405 released     (refused: auditors only read)\n  \
+                 vigilo {db} audit verify\n",
+                args.path.display(),
+                if fresh { ", freshly seeded" } else { "" }
+            )
+        },
+    )
+}
+
+async fn seed(store: &Store, now: Timestamp, device_count: usize) -> anyhow::Result<()> {
+    let tz = jiff::tz::TimeZone::get("Europe/Berlin")?;
+    let today = now.to_zoned(tz.clone()).date();
+    let months_ago = |m: i64| today.checked_sub(m.months()).expect("within jiff's range");
+    let at = |d: Date| {
+        d.to_zoned(tz.clone())
+            .expect("a valid local date")
+            .timestamp()
+    };
+
+    store
+        .init(
+            Init {
+                org_id: "acme-med".into(),
+                org_name: "Acme Medical GmbH".into(),
+                timezone: "Europe/Berlin".into(),
+                admin_id: "admin".into(),
+                admin_name: "Vigilo Administrator".into(),
+            },
+            now,
+        )
+        .await?;
+    let admin = store.actor("admin").await?;
+    let country = |c: &str| Country::parse("country", c).expect("demo countries are valid");
+
+    store
+        .add_org(
+            &admin,
+            "alpenservice".into(),
+            "AlpenService Medizintechnik GmbH".into(),
+            Some(NewAgreement {
+                reference: "QA-2024-017".into(),
+                valid_from: months_ago(30),
+                valid_to: months_ago(-18),
+                countries: vec![country("AT"), country("IT")],
+            }),
+            now,
+        )
+        .await?;
+    let people: [(&str, &str, &str, &[Role]); 11] = [
+        ("qm.weber", "Dr. Anna Weber", "acme-med", &[Role::Quality]),
+        (
+            "vig.laurent",
+            "Claire Laurent",
+            "acme-med",
+            &[Role::Vigilance],
+        ),
+        ("pms.rossi", "Marco Rossi", "acme-med", &[Role::Pms]),
+        ("sec.novak", "Jan Novak", "acme-med", &[Role::Security]),
+        ("help.meyer", "Lena Meyer", "acme-med", &[Role::Triager]),
+        (
+            "tech.schmidt",
+            "Jonas Schmidt",
+            "acme-med",
+            &[Role::Technician],
+        ),
+        ("tech.dubois", "Luc Dubois", "acme-med", &[Role::Technician]),
+        ("tech.visser", "Eva Visser", "acme-med", &[Role::Technician]),
+        (
+            "alp.huber",
+            "Florian Huber",
+            "alpenservice",
+            &[Role::Technician],
+        ),
+        (
+            "alp.bianchi",
+            "Giulia Bianchi",
+            "alpenservice",
+            &[Role::Technician],
+        ),
+        (
+            "audit.nb",
+            "Notified Body Auditor",
+            "acme-med",
+            &[Role::Auditor],
+        ),
+    ];
+    for (id, name, org, roles) in people {
+        store
+            .add_person(&admin, id.into(), name.into(), org, roles.to_vec(), now)
+            .await?;
+    }
+    let qm = store.actor("qm.weber").await?;
+
+    store
+        .add_product(
+            &qm,
+            Product {
+                id: "pulsetherm-p2".into(),
+                name: "PulseTherm P2 portable therapy unit".into(),
+                eu_class: EuClass::IIa,
+                fda_class: Some(FdaClass::II),
+                udi_di: Some("04260123450007".into()),
+                basic_udi_di: Some("426012345PT2XY".into()),
+                markets: vec!["EU".into()],
+                schedule: parse_schedule("s", "battery-replacement=24m,functional-check=12m")?,
+            },
+            now,
+        )
+        .await?;
+    for (version, months) in SOFTWARE {
+        store
+            .add_software_version(
+                &qm,
+                "pulsetherm-p2",
+                version.into(),
+                Some(months_ago(months)),
+                now,
+            )
+            .await?;
+    }
+    seed_procedures(store, &qm, &months_ago, now).await?;
+    seed_lots(store, &qm, now).await?;
+
+    let mut rng = fastrand::Rng::with_seed(2026);
+    let items: Vec<(String, NewDevice)> = (1..=device_count)
+        .map(|n| {
+            let (cc, customers) = COUNTRIES[rng.usize(..COUNTRIES.len())];
+            let built = months_ago(30 - (n as i64 * 29 / device_count.max(1) as i64));
+            let new = NewDevice {
+                product: Some("pulsetherm-p2".into()),
+                serial: Some(format!("PT2-{n:06}")),
+                country: Some(country(cc)),
+                customer: Some(customers[rng.usize(..customers.len())].into()),
+                software: Some(SOFTWARE[0].0.into()),
+                software_since: Some(at(built)),
+                lot: Some(format!("PT2-{}", built.strftime("%y%m"))),
+                manufactured_on: Some(built),
+                expires_on: built.checked_add(10.years()).ok(),
+                ..NewDevice::default()
+            };
+            (format!("demo device {n}"), new)
+        })
+        .collect();
+    store
+        .import_devices(&admin, items, now, &mut |_| {})
+        .await?;
+
+    // Field updates: most devices took 2.1.0, recent ones 2.2.1.
+    let tech = store.actor("tech.schmidt").await?;
+    for d in store.devices(Some("pulsetherm-p2"), None).await? {
+        let built = d.device.manufactured_on.unwrap_or(today);
+        for (version, months) in &SOFTWARE[1..] {
+            let release = months_ago(*months);
+            if built < release && rng.u8(..10) < 8 {
+                let when = at(release.checked_add((rng.i64(5..120)).days())?.min(today));
+                store
+                    .set_device_software(&tech, &d.device, version, when, now)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn seed_procedures(
+    store: &Store,
+    qm: &Actor,
+    months_ago: &impl Fn(i64) -> Date,
+    now: Timestamp,
+) -> anyhow::Result<()> {
+    let procedures = [
+        (
+            "SOP-SRV-001",
+            "Battery replacement",
+            "battery-replacement",
+            30,
+            8,
+        ),
+        (
+            "SOP-SRV-002",
+            "Annual functional check",
+            "functional-check",
+            30,
+            5,
+        ),
+    ];
+    for (id, title, governs, v1, v2) in procedures {
+        for (version, months) in [("1", v1), ("2", v2)] {
+            store
+                .add_procedure_version(
+                    qm,
+                    NewProcedureVersion {
+                        procedure_id: id.into(),
+                        version: version.into(),
+                        title: title.into(),
+                        governs: vec![governs.into()],
+                        effective_on: Some(months_ago(months)),
+                    },
+                    now,
+                )
+                .await?;
+        }
+    }
+    // (person, procedure, version, months ago, check, result)
+    let trainings = [
+        (
+            "tech.schmidt",
+            "SOP-SRV-001",
+            "1",
+            29,
+            CheckKind::Test,
+            CheckResult::Pass,
+        ),
+        (
+            "tech.schmidt",
+            "SOP-SRV-001",
+            "2",
+            8,
+            CheckKind::Test,
+            CheckResult::Pass,
+        ),
+        (
+            "tech.schmidt",
+            "SOP-SRV-002",
+            "1",
+            29,
+            CheckKind::SignOff,
+            CheckResult::Pass,
+        ),
+        (
+            "tech.schmidt",
+            "SOP-SRV-002",
+            "2",
+            5,
+            CheckKind::SignOff,
+            CheckResult::Pass,
+        ),
+        (
+            "tech.dubois",
+            "SOP-SRV-001",
+            "1",
+            20,
+            CheckKind::Supervised,
+            CheckResult::Pass,
+        ),
+        (
+            "tech.dubois",
+            "SOP-SRV-001",
+            "2",
+            7,
+            CheckKind::Test,
+            CheckResult::Fail,
+        ),
+        (
+            "tech.dubois",
+            "SOP-SRV-002",
+            "2",
+            4,
+            CheckKind::SignOff,
+            CheckResult::Pass,
+        ),
+        (
+            "tech.visser",
+            "SOP-SRV-001",
+            "2",
+            6,
+            CheckKind::Supervised,
+            CheckResult::Pass,
+        ),
+        (
+            "tech.visser",
+            "SOP-SRV-002",
+            "2",
+            5,
+            CheckKind::Test,
+            CheckResult::Pass,
+        ),
+        (
+            "alp.huber",
+            "SOP-SRV-001",
+            "1",
+            24,
+            CheckKind::Test,
+            CheckResult::Pass,
+        ),
+        (
+            "alp.huber",
+            "SOP-SRV-001",
+            "2",
+            7,
+            CheckKind::Test,
+            CheckResult::Pass,
+        ),
+        (
+            "alp.huber",
+            "SOP-SRV-002",
+            "2",
+            5,
+            CheckKind::SignOff,
+            CheckResult::Pass,
+        ),
+        (
+            "alp.bianchi",
+            "SOP-SRV-002",
+            "2",
+            3,
+            CheckKind::Supervised,
+            CheckResult::Pass,
+        ),
+    ];
+    for (person, procedure, version, months, check, result) in trainings {
+        store
+            .add_training(
+                qm,
+                NewTraining {
+                    person: person.into(),
+                    procedure_id: procedure.into(),
+                    procedure_version: version.into(),
+                    trained_on: months_ago(months),
+                    trainer: "qm.weber".into(),
+                    check_kind: check,
+                    result,
+                },
+                months_ago(0),
+                now,
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+async fn seed_lots(store: &Store, qm: &Actor, now: Timestamp) -> anyhow::Result<()> {
+    let lots = [
+        ("BAT-7420", "L2311", 400, LotStatus::Recalled),
+        ("BAT-7420", "L2401", 600, LotStatus::Released),
+        ("BAT-7420", "L2405", 500, LotStatus::Quarantined),
+        ("BAT-7420", "L2502", 800, LotStatus::Released),
+        ("SEAL-118", "S2404", 2000, LotStatus::Released),
+        ("PCB-MAIN-3", "P2410", 150, LotStatus::Released),
+    ];
+    for (part, lot, qty, status) in lots {
+        store
+            .add_lot(
+                qm,
+                NewLot {
+                    part: part.into(),
+                    lot: lot.into(),
+                    quantity: qty,
+                    location: Some("Warehouse Leipzig".into()),
+                    status,
+                },
+                now,
+            )
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,162 @@
+//! `vigilo device import FILE.csv`: register a fleet from manufacturing or shipping records.
+
+use crate::Ctx;
+use crate::output::Progress;
+use serde_json::json;
+use std::path::Path;
+use vigilo_registry::Country;
+use vigilo_registry::input::{self, Invalid};
+use vigilo_store::registry::NewDevice;
+
+const COLUMNS: [&str; 8] = [
+    "product",
+    "serial",
+    "country",
+    "software",
+    "customer",
+    "lot",
+    "manufactured",
+    "expiry",
+];
+
+/// At most this many bad rows are listed; the rest are counted.
+const MAX_REPORTED: usize = 20;
+
+fn device_from_row(
+    headers: &csv::StringRecord,
+    row: &csv::StringRecord,
+    product: &Option<String>,
+) -> Result<NewDevice, Invalid> {
+    let mut new = NewDevice {
+        product: product.clone(),
+        ..NewDevice::default()
+    };
+    for (name, value) in headers.iter().zip(row.iter()) {
+        let field = format!("column {name}");
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        match name {
+            "product" => new.product = Some(input::identifier(&field, value)?),
+            "serial" => new.serial = Some(input::label(&field, value)?),
+            "country" => new.country = Some(Country::parse(&field, value)?),
+            "software" => new.software = Some(input::label(&field, value)?),
+            "customer" => new.customer = Some(input::text(&field, value)?),
+            "lot" => new.lot = Some(input::label(&field, value)?),
+            "manufactured" => new.manufactured_on = Some(input::date(&field, value)?),
+            "expiry" => new.expires_on = Some(input::date(&field, value)?),
+            _ => unreachable!("headers are checked before rows"),
+        }
+    }
+    for (column, missing) in [
+        ("product", new.product.is_none()),
+        ("serial", new.serial.is_none()),
+        ("country", new.country.is_none()),
+    ] {
+        if missing {
+            return Err(Invalid::new(format!("column {column}"), "is empty"));
+        }
+    }
+    Ok(new)
+}
+
+fn read(file: &Path, product: &Option<String>) -> anyhow::Result<Vec<(String, NewDevice)>> {
+    let name = file.display().to_string();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(file)
+        .map_err(|e| Invalid::new(&name, format!("cannot be read: {e}")))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| Invalid::new(&name, format!("line 1: expected a header row: {e}")))?
+        .clone();
+    for h in headers.iter() {
+        if !COLUMNS.contains(&h) {
+            return Err(Invalid::new(
+                format!("{name} line 1"),
+                format!(
+                    "unknown column {h:?}: expected columns among {}",
+                    COLUMNS.join(", ")
+                ),
+            )
+            .into());
+        }
+    }
+    for required in ["serial", "country"] {
+        if !headers.iter().any(|h| h == required) {
+            return Err(Invalid::new(
+                format!("{name} line 1"),
+                format!("the header has no {required:?} column"),
+            )
+            .into());
+        }
+    }
+    if product.is_none() && !headers.iter().any(|h| h == "product") {
+        return Err(Invalid::new(
+            format!("{name} line 1"),
+            "no \"product\" column: add one or give --product",
+        )
+        .into());
+    }
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    for row in reader.records() {
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                errors.push(format!("{name} line {line}: {e}"));
+                continue;
+            }
+        };
+        let line = row.position().map_or(0, |p| p.line());
+        match device_from_row(&headers, &row, product) {
+            Ok(new) => items.push((format!("{name} line {line}"), new)),
+            Err(e) => errors.push(e.within(format!("{name} line {line}")).to_string()),
+        }
+    }
+    if !errors.is_empty() {
+        let total = errors.len();
+        errors.truncate(MAX_REPORTED);
+        let mut msg = errors.join("\n  ");
+        if total > MAX_REPORTED {
+            msg.push_str(&format!("\n  … and {} more", total - MAX_REPORTED));
+        }
+        return Err(Invalid::new(
+            &name,
+            format!("{total} bad rows, nothing imported:\n  {msg}"),
+        )
+        .into());
+    }
+    Ok(items)
+}
+
+pub async fn run(ctx: &Ctx, file: &Path, product: Option<String>) -> anyhow::Result<()> {
+    let items = read(file, &product)?;
+    let (store, actor) = ctx.store_as().await?;
+    let progress = Progress::new(
+        ctx.progress,
+        ctx.out.json,
+        "device import",
+        items.len() as u64,
+    );
+    let summary = store
+        .import_devices(&actor, items, ctx.now, &mut |done| {
+            progress.set(done as u64)
+        })
+        .await;
+    progress.finish();
+    let summary = summary?;
+    ctx.out.emit(
+        &json!({"file": file.display().to_string(), "added": summary.added, "unchanged": summary.unchanged}),
+        || {
+            format!(
+                "{}: {} devices added, {} already registered with the same data",
+                file.display(),
+                summary.added,
+                summary.unchanged
+            )
+        },
+    )
+}

@@ -1,0 +1,177 @@
+//! `vigilo`: the one binary. CLI subcommands for every capability; `--json` on everything a
+//! script reads. Time is read here and nowhere else: the domain and the store take it as input.
+
+mod audit_cmd;
+mod demo;
+mod device_import;
+mod output;
+mod registry_cmd;
+
+use clap::{Parser, Subcommand};
+use jiff::Timestamp;
+use output::{Output, ProgressMode};
+use std::process::ExitCode;
+use vigilo_store::{OpenMode, Store};
+
+#[derive(Parser)]
+#[command(
+    name = "vigilo",
+    version,
+    about = "Post-market surveillance, vigilance and service operations for medical-device manufacturers",
+    after_help = "Exit status: 0 done; 1 refused by a rule; 2 bad input or usage; 3 the store failed."
+)]
+struct Cli {
+    /// The store: sqlite://PATH (embedded) or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        global = true,
+        env = "VIGILO_DATABASE_URL",
+        default_value = "sqlite://./vigilo.db"
+    )]
+    db: String,
+    /// Print one JSON object instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    /// The acting person; every write is attributed to them.
+    #[arg(long = "as", global = true, env = "VIGILO_AS", value_name = "PERSON")]
+    as_person: Option<String>,
+    /// Progress reporting of long commands.
+    #[arg(long, global = true, value_enum, default_value_t = ProgressMode::Auto)]
+    progress: ProgressMode,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a store: the manufacturer's organisation and its first admin.
+    Init(registry_cmd::InitArgs),
+    /// Organisations: the manufacturer, affiliates and service partners.
+    #[command(subcommand)]
+    Org(registry_cmd::OrgCmd),
+    /// People and their roles.
+    #[command(subcommand)]
+    Person(registry_cmd::PersonCmd),
+    /// Products (device models).
+    #[command(subcommand)]
+    Product(registry_cmd::ProductCmd),
+    /// Service event types (battery replacement, calibration, …).
+    #[command(subcommand, name = "event-type")]
+    EventType(registry_cmd::EventTypeCmd),
+    /// Software versions of products.
+    #[command(subcommand)]
+    Software(registry_cmd::SoftwareCmd),
+    /// Devices in the field, keyed by serial number.
+    #[command(subcommand)]
+    Device(registry_cmd::DeviceCmd),
+    /// Controlled procedures and their versions.
+    #[command(subcommand)]
+    Procedure(registry_cmd::ProcedureCmd),
+    /// Training records with competence checks.
+    #[command(subcommand)]
+    Training(registry_cmd::TrainingCmd),
+    /// Spare-part lots and their stock status.
+    #[command(subcommand)]
+    Lot(registry_cmd::LotCmd),
+    /// GS1 UDI strings.
+    #[command(subcommand)]
+    Udi(registry_cmd::UdiCmd),
+    /// The tamper-evident audit chain.
+    #[command(subcommand)]
+    Audit(audit_cmd::AuditCmd),
+    /// Create a store seeded with a realistic dataset to explore.
+    Demo(demo::DemoArgs),
+}
+
+/// What a command needs from the outside world.
+pub struct Ctx {
+    pub out: Output,
+    pub progress: ProgressMode,
+    pub now: Timestamp,
+    db: String,
+    as_person: Option<String>,
+}
+
+impl Ctx {
+    pub async fn store(&self) -> anyhow::Result<Store> {
+        Ok(Store::open(&self.db, OpenMode::Existing).await?)
+    }
+
+    /// The store and the acting person, for commands that write.
+    pub async fn store_as(&self) -> anyhow::Result<(Store, vigilo_store::registry::Actor)> {
+        let Some(id) = &self.as_person else {
+            return Err(vigilo_registry::Invalid::new(
+                "--as",
+                "this command writes: name the acting person with --as PERSON or VIGILO_AS",
+            )
+            .into());
+        };
+        let store = self.store().await?;
+        let actor = store.actor(id).await?;
+        Ok((store, actor))
+    }
+
+    /// Today in the manufacturer's time zone.
+    pub async fn today(&self, store: &Store) -> anyhow::Result<jiff::civil::Date> {
+        let org = store.manufacturer().await?;
+        let tz = jiff::tz::TimeZone::get(org.timezone.as_deref().unwrap_or("UTC"))?;
+        Ok(self.now.to_zoned(tz).date())
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let ctx = Ctx {
+        out: Output { json: cli.json },
+        progress: cli.progress,
+        now: Timestamp::now(),
+        db: cli.db,
+        as_person: cli.as_person,
+    };
+    match cli.command {
+        Command::Init(a) => registry_cmd::init(&ctx, a).await,
+        Command::Org(c) => registry_cmd::org(&ctx, c).await,
+        Command::Person(c) => registry_cmd::person(&ctx, c).await,
+        Command::Product(c) => registry_cmd::product(&ctx, c).await,
+        Command::EventType(c) => registry_cmd::event_type(&ctx, c).await,
+        Command::Software(c) => registry_cmd::software(&ctx, c).await,
+        Command::Device(c) => registry_cmd::device(&ctx, c).await,
+        Command::Procedure(c) => registry_cmd::procedure(&ctx, c).await,
+        Command::Training(c) => registry_cmd::training(&ctx, c).await,
+        Command::Lot(c) => registry_cmd::lot(&ctx, c).await,
+        Command::Udi(c) => registry_cmd::udi(&ctx, c),
+        Command::Audit(c) => audit_cmd::run(&ctx, c).await,
+        Command::Demo(a) => demo::run(&ctx, a).await,
+    }
+}
+
+/// Exit status per SPEC §5 from the error's kind.
+fn exit_code(e: &anyhow::Error) -> u8 {
+    if let Some(e) = e.downcast_ref::<vigilo_store::Error>() {
+        return e.exit_code() as u8;
+    }
+    if e.is::<vigilo_registry::Invalid>() {
+        return 2;
+    }
+    if e.is::<vigilo_registry::Refusal>() {
+        return 1;
+    }
+    if let Some(code) = e.downcast_ref::<audit_cmd::Tampered>() {
+        return code.exit_code();
+    }
+    3
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime starts");
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("vigilo: {e:#}");
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}

@@ -1,0 +1,135 @@
+#![allow(dead_code)] // each test binary uses part of this shared module
+
+//! Running the real `vigilo` binary against a test database.
+
+use serde_json::Value;
+use std::process::{Command, Output};
+use vigilo_testdb::TestDb;
+
+pub fn vigilo(db: &TestDb) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_vigilo"));
+    c.env_remove("VIGILO_AS")
+        .env_remove("VIGILO_DATABASE_URL")
+        .args(["--db", &db.url()]);
+    c
+}
+
+pub fn run(db: &TestDb, args: &[&str]) -> Output {
+    vigilo(db).args(args).output().expect("vigilo runs")
+}
+
+fn describe(args: &[&str], out: &Output) -> String {
+    format!(
+        "vigilo {}\nexit {:?}\nstdout: {}\nstderr: {}",
+        args.join(" "),
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Runs with `--json`, expects success, returns the one JSON object printed.
+pub fn json(db: &TestDb, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = run(db, &all);
+    assert!(out.status.success(), "{}", describe(&all, &out));
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not one JSON object ({e}): {}", describe(&all, &out)))
+}
+
+/// Expects exit status `code`; returns stderr.
+pub fn fails(db: &TestDb, args: &[&str], code: i32) -> String {
+    let out = run(db, args);
+    assert_eq!(out.status.code(), Some(code), "{}", describe(args, &out));
+    assert!(
+        out.stdout.is_empty(),
+        "a failure prints nothing on stdout: {}",
+        describe(args, &out)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A store with a manufacturer, a partner, people of each kind and one product.
+pub fn registry(db: &TestDb) {
+    json(
+        db,
+        &[
+            "init",
+            "--org",
+            "acme",
+            "--org-name",
+            "Acme Medical GmbH",
+            "--timezone",
+            "Europe/Berlin",
+            "--admin",
+            "admin",
+            "--admin-name",
+            "Ada Admin",
+        ],
+    );
+    json(
+        db,
+        &[
+            "--as",
+            "admin",
+            "org",
+            "add",
+            "alpen",
+            "--name",
+            "AlpenService GmbH",
+            "--partner",
+            "--agreement",
+            "QA-2025-01",
+            "--valid-from",
+            "2025-01-01",
+            "--valid-to",
+            "2026-12-31",
+            "--countries",
+            "AT,IT",
+        ],
+    );
+    for (id, org, role) in [
+        ("qm", "acme", "quality"),
+        ("tom", "acme", "technician"),
+        ("huber", "alpen", "technician"),
+        ("nb", "acme", "auditor"),
+    ] {
+        json(
+            db,
+            &[
+                "--as",
+                "admin",
+                "person",
+                "add",
+                id,
+                "--name",
+                &id.to_uppercase(),
+                "--org",
+                org,
+                "--role",
+                role,
+            ],
+        );
+    }
+    json(
+        db,
+        &[
+            "--as",
+            "qm",
+            "product",
+            "add",
+            "pt2",
+            "--name",
+            "PulseTherm P2",
+            "--class",
+            "IIa",
+            "--udi-di",
+            "04260123450007",
+            "--markets",
+            "EU,US",
+            "--schedule",
+            "battery-replacement=24m,functional-check=12m",
+        ],
+    );
+}
