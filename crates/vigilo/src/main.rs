@@ -6,6 +6,7 @@ mod demo;
 mod device_import;
 mod output;
 mod registry_cmd;
+mod tools_cmd;
 
 use clap::{Parser, Subcommand};
 use jiff::Timestamp;
@@ -81,6 +82,13 @@ enum Command {
     Audit(audit_cmd::AuditCmd),
     /// Create a store seeded with a realistic dataset to explore.
     Demo(demo::DemoArgs),
+    /// Score a CVSS v2.0, v3.0, v3.1 or v4.0 vector.
+    Cvss { vector: String },
+    /// Canonicalise a package URL and show its parts.
+    Purl { purl: String },
+    /// Compare or sort versions as an ecosystem orders them.
+    #[command(subcommand)]
+    Version(tools_cmd::VersionCmd),
 }
 
 /// What a command needs from the outside world.
@@ -111,11 +119,17 @@ impl Ctx {
         Ok((store, actor))
     }
 
+    /// The manufacturer's time zone: it decides calendar dates and how instants are shown.
+    pub async fn zone(&self, store: &Store) -> anyhow::Result<jiff::tz::TimeZone> {
+        let org = store.manufacturer().await?;
+        Ok(jiff::tz::TimeZone::get(
+            org.timezone.as_deref().unwrap_or("UTC"),
+        )?)
+    }
+
     /// Today in the manufacturer's time zone.
     pub async fn today(&self, store: &Store) -> anyhow::Result<jiff::civil::Date> {
-        let org = store.manufacturer().await?;
-        let tz = jiff::tz::TimeZone::get(org.timezone.as_deref().unwrap_or("UTC"))?;
-        Ok(self.now.to_zoned(tz).date())
+        Ok(self.now.to_zoned(self.zone(store).await?).date())
     }
 }
 
@@ -141,6 +155,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Udi(c) => registry_cmd::udi(&ctx, c),
         Command::Audit(c) => audit_cmd::run(&ctx, c).await,
         Command::Demo(a) => demo::run(&ctx, a).await,
+        Command::Cvss { vector } => tools_cmd::cvss(&ctx, &vector),
+        Command::Purl { purl } => tools_cmd::purl(&ctx, &purl),
+        Command::Version(c) => tools_cmd::version(&ctx, c),
     }
 }
 
