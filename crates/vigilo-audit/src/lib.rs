@@ -62,7 +62,8 @@ impl FromStr for Hash {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditEvent {
     pub seq: i64,
-    /// Microseconds since the Unix epoch, UTC.
+    /// Microseconds since the Unix epoch, UTC; exported as RFC 3339.
+    #[serde(serialize_with = "micros_as_rfc3339")]
     pub at: i64,
     pub actor: String,
     pub action: String,
@@ -74,6 +75,13 @@ pub struct AuditEvent {
     pub prev_hash: Hash,
     #[serde(serialize_with = "as_display")]
     pub hash: Hash,
+}
+
+fn micros_as_rfc3339<S: serde::Serializer>(at: &i64, s: S) -> Result<S::Ok, S::Error> {
+    match jiff::Timestamp::from_microsecond(*at) {
+        Ok(t) => s.collect_str(&t),
+        Err(_) => s.serialize_i64(*at),
+    }
 }
 
 fn as_display<S: serde::Serializer>(h: &Hash, s: S) -> Result<S::Ok, S::Error> {
@@ -513,6 +521,14 @@ mod tests {
             Ok(1)
         );
         assert!(exp.unchecked_tables().is_empty());
+    }
+
+    #[test]
+    fn events_export_instants_as_rfc3339() {
+        let e = &chain(1)[0];
+        let v = serde_json::to_value(e).unwrap();
+        assert_eq!(v["at"], "2023-11-14T22:13:20Z");
+        assert_eq!(v["hash"], e.hash.to_string());
     }
 
     #[test]

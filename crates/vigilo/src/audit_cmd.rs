@@ -1,5 +1,5 @@
 use crate::Ctx;
-use crate::output::table;
+use crate::output::{local, table};
 use clap::Subcommand;
 use serde_json::json;
 use vigilo_store::{AuditFilter, Hash};
@@ -97,6 +97,7 @@ pub async fn run(ctx: &Ctx, cmd: AuditCmd) -> anyhow::Result<()> {
                     limit: Some(limit),
                 })
                 .await?;
+            let tz = ctx.zone(&store).await?;
             ctx.out.emit(&json!({ "events": events }), || {
                 let rows: Vec<Vec<String>> = events
                     .iter()
@@ -104,7 +105,7 @@ pub async fn run(ctx: &Ctx, cmd: AuditCmd) -> anyhow::Result<()> {
                         vec![
                             e.seq.to_string(),
                             jiff::Timestamp::from_microsecond(e.at)
-                                .map_or_else(|_| e.at.to_string(), |t| t.to_string()),
+                                .map_or_else(|_| e.at.to_string(), |t| local(t, &tz)),
                             e.actor.clone(),
                             e.action.clone(),
                             format!("{}/{}", e.table, e.key),

@@ -58,6 +58,13 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
     s
 }
 
+/// An instant for people: local time in the organisation's zone (JSON keeps RFC 3339 UTC).
+pub fn local(t: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    t.to_zoned(tz.clone())
+        .strftime("%Y-%m-%d %H:%M %Z")
+        .to_string()
+}
+
 pub fn opt(v: &Option<impl ToString>) -> String {
     v.as_ref()
         .map_or_else(|| "-".to_owned(), ToString::to_string)
@@ -131,6 +138,15 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn instants_show_in_the_organisations_zone() {
+        let t: jiff::Timestamp = "2026-03-29T00:30:00Z".parse().unwrap();
+        let berlin = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+        assert_eq!(local(t, &berlin), "2026-03-29 01:30 CET");
+        let t: jiff::Timestamp = "2026-03-29T01:30:00Z".parse().unwrap();
+        assert_eq!(local(t, &berlin), "2026-03-29 03:30 CEST");
+    }
 
     #[test]
     fn tables_align() {

@@ -1,7 +1,7 @@
 //! Registry subcommands (SPEC §5): parse flags into domain values, call the store, print.
 
 use crate::Ctx;
-use crate::output::{opt, table};
+use crate::output::{local, opt, table};
 use clap::{Args, Subcommand};
 use serde_json::json;
 use std::path::PathBuf;
@@ -714,6 +714,7 @@ pub async fn device(ctx: &Ctx, cmd: DeviceCmd) -> anyhow::Result<()> {
         }
         DeviceCmd::Show(r) => {
             let store = ctx.store().await?;
+            let tz = ctx.zone(&store).await?;
             let d = store.device_detail(r.resolve(ctx, &store).await?).await?;
             ctx.out.emit(&d, || {
                 let mut s = table(&DEVICE_HEADERS, &[device_row(&d.device, &d.software)]);
@@ -726,7 +727,7 @@ pub async fn device(ctx: &Ctx, cmd: DeviceCmd) -> anyhow::Result<()> {
                 let rows: Vec<Vec<String>> = d
                     .software_history
                     .iter()
-                    .map(|h| vec![h.installed_at.to_string(), h.version.clone()])
+                    .map(|h| vec![local(h.installed_at, &tz), h.version.clone()])
                     .collect();
                 s.push_str(&table(&["from", "version"], &rows));
                 s
