@@ -1,10 +1,14 @@
 //! Roles (SPEC §1) and which role may perform which write.
 
+use crate::country::Country;
 use crate::input::Invalid;
+use crate::model::{OrgKind, QualityAgreement};
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Admin,
@@ -73,6 +77,8 @@ pub enum Action {
     AddTraining,
     AddLot,
     SetLotStatus,
+    SetPassword,
+    IssueToken,
 }
 
 impl Action {
@@ -91,6 +97,8 @@ impl Action {
             Action::AddTraining => "record training",
             Action::AddLot => "receive a part lot",
             Action::SetLotStatus => "release, quarantine or recall a part lot",
+            Action::SetPassword => "set another person's password",
+            Action::IssueToken => "issue an API token",
         }
     }
 
@@ -100,7 +108,11 @@ impl Action {
     pub fn allowed_roles(&self) -> &'static [Role] {
         use Role::*;
         match self {
-            Action::AddOrganisation | Action::AddAgreement | Action::AddPerson => &[Admin],
+            Action::AddOrganisation
+            | Action::AddAgreement
+            | Action::AddPerson
+            | Action::SetPassword
+            | Action::IssueToken => &[Admin],
             Action::AddProduct | Action::AddEventType => &[Admin, Quality],
             Action::AddProcedure | Action::ApproveProcedure | Action::AddTraining => {
                 &[Admin, Quality]
@@ -151,6 +163,40 @@ pub fn authorise(person: &str, roles: &[Role], action: Action) -> Result<(), Ref
     ))
 }
 
+/// Which devices a person may see and work on (SPEC §1, §4: least privilege).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceScope {
+    /// The manufacturer's and its affiliates' people.
+    All,
+    /// A service partner's people: the countries its quality agreements valid today cover.
+    Countries(Vec<Country>),
+}
+
+impl DeviceScope {
+    pub fn of(kind: OrgKind, agreements: &[QualityAgreement], today: Date) -> DeviceScope {
+        if kind != OrgKind::Partner {
+            return DeviceScope::All;
+        }
+        let mut countries: Vec<Country> = agreements
+            .iter()
+            .filter(|a| a.valid_from <= today && today <= a.valid_to)
+            .flat_map(|a| a.countries.iter().copied())
+            .collect();
+        countries.sort();
+        countries.dedup();
+        DeviceScope::Countries(countries)
+    }
+
+    pub fn allows(&self, country: Country) -> bool {
+        match self {
+            DeviceScope::All => true,
+            DeviceScope::Countries(cs) => cs.contains(&country),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,10 +224,44 @@ mod tests {
             Action::AddTraining,
             Action::AddLot,
             Action::SetLotStatus,
+            Action::SetPassword,
+            Action::IssueToken,
         ] {
             assert!(authorise("a", &[Role::Auditor], action).is_err());
             assert!(!action.allowed_roles().contains(&Role::Auditor));
         }
+    }
+
+    #[test]
+    fn partners_see_the_countries_of_their_valid_agreements() {
+        use jiff::civil::date;
+        let cc = |c: &str| Country::parse("c", c).unwrap();
+        let agreement = |from, to, countries: &[&str]| QualityAgreement {
+            id: 1,
+            org: "p".into(),
+            reference: "QA".into(),
+            valid_from: from,
+            valid_to: to,
+            countries: countries.iter().map(|c| cc(c)).collect(),
+        };
+        let agreements = [
+            agreement(date(2024, 1, 1), date(2025, 12, 31), &["AT", "IT"]),
+            agreement(date(2026, 1, 1), date(2027, 12, 31), &["AT", "CH"]),
+        ];
+        let scope = DeviceScope::of(OrgKind::Partner, &agreements, date(2026, 6, 1));
+        assert_eq!(scope, DeviceScope::Countries(vec![cc("AT"), cc("CH")]));
+        assert!(
+            !scope.allows(cc("IT")),
+            "the expired agreement no longer counts"
+        );
+        assert_eq!(
+            DeviceScope::of(OrgKind::Partner, &agreements, date(2028, 1, 1)),
+            DeviceScope::Countries(vec![])
+        );
+        assert_eq!(
+            DeviceScope::of(OrgKind::Manufacturer, &[], date(2028, 1, 1)),
+            DeviceScope::All
+        );
     }
 
     #[test]

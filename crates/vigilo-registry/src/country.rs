@@ -68,6 +68,7 @@ impl From<Country> for String {
 
 /// A regulatory market with its own vigilance rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Market {
     #[serde(rename = "EU")]
     Eu,
@@ -94,6 +95,20 @@ impl Market {
         }
     }
 }
+
+/// On the wire a string.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Country {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .examples(["DE"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Country {}
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,7 @@ pub mod model;
 pub mod procedure;
 pub mod schedule;
 
-pub use access::{Action, Refusal, Role, Roles};
+pub use access::{Action, DeviceScope, Refusal, Role, Roles};
 pub use country::Country;
 pub use input::Invalid;
 pub use model::*;

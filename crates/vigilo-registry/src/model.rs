@@ -13,6 +13,7 @@ macro_rules! word_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name { $(#[serde(rename = $word)] $variant),+ }
 
         impl $name {
@@ -60,6 +61,7 @@ word_enum!(
 );
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Organisation {
     pub id: String,
     pub name: String,
@@ -70,6 +72,7 @@ pub struct Organisation {
 
 /// A partner's quality agreement: which countries its engineers may service, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QualityAgreement {
     pub id: i64,
     pub org: String,
@@ -100,6 +103,7 @@ pub fn agreement_period(valid_from: Date, valid_to: Date) -> Result<(), Invalid>
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Person {
     pub id: String,
     pub name: String,
@@ -126,6 +130,7 @@ pub fn check_roles(kind: OrgKind, roles: &[Role]) -> Result<(), Invalid> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Product {
     pub id: String,
     pub name: String,
@@ -136,6 +141,8 @@ pub struct Product {
     pub basic_udi_di: Option<String>,
     /// `EU`, `US` or ISO 3166-1 country codes of other markets.
     pub markets: Vec<String>,
+    /// Service event type → interval such as `24m`.
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, String>))]
     pub schedule: Schedule,
 }
 
@@ -170,6 +177,7 @@ pub fn udi_di(field: &str, value: &str) -> Result<String, Invalid> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventType {
     pub id: String,
     pub name: String,
@@ -185,6 +193,7 @@ pub const DEFAULT_EVENT_TYPES: [(&str, &str); 5] = [
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SoftwareVersion {
     pub id: i64,
     pub product: String,
@@ -193,6 +202,7 @@ pub struct SoftwareVersion {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Device {
     pub id: i64,
     pub product: String,
@@ -208,6 +218,7 @@ pub struct Device {
 
 /// One entry of a device's software history: from `installed_at` the device ran `version`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceSoftware {
     pub id: i64,
     pub device: i64,
@@ -216,6 +227,7 @@ pub struct DeviceSoftware {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProcedureVersion {
     pub id: i64,
     pub procedure_id: String,
@@ -227,6 +239,7 @@ pub struct ProcedureVersion {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrainingRecord {
     pub id: i64,
     pub person: String,
@@ -239,6 +252,7 @@ pub struct TrainingRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartLot {
     pub id: i64,
     pub part: String,
@@ -247,6 +261,33 @@ pub struct PartLot {
     pub location: Option<String>,
     pub status: LotStatus,
 }
+
+/// A person's password, as an Argon2id PHC string (never the password itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Credential {
+    /// The person.
+    pub id: String,
+    pub password_hash: String,
+    pub changed_at: Timestamp,
+}
+
+/// A bearer token for an integration, acting as `person`. Only its SHA-256 is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiToken {
+    pub id: i64,
+    pub person: String,
+    pub label: String,
+    pub token_hash: String,
+    pub created_at: Timestamp,
+    pub expires_on: Option<Date>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// Record fields that hold secrets (hashes of passwords and tokens): kept in the store and
+/// covered by the audit chain, but never shown in listings.
+pub const SECRET_FIELDS: [&str; 2] = ["password_hash", "token_hash"];
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ProcedureStatus {
     /// Not yet approved: no effective date.

@@ -38,6 +38,17 @@ const EVENT_COLUMNS: &str =
 
 /// JSON as stored; text that is not JSON (an edit behind Vigilo's back) is kept as a string so
 /// that it fails the hash check instead of the read.
+/// Replaces secret fields (password and token hashes) in listed content.
+fn redact(value: &mut Option<Value>) {
+    if let Some(Value::Object(fields)) = value {
+        for name in vigilo_registry::model::SECRET_FIELDS {
+            if let Some(v) = fields.get_mut(name) {
+                *v = Value::String("[redacted]".into());
+            }
+        }
+    }
+}
+
 fn stored_json(text: Option<String>) -> Option<Value> {
     text.map(|t| serde_json::from_str(&t).unwrap_or(Value::String(t)))
 }
@@ -79,6 +90,7 @@ impl crate::Store {
         Ok((row.try_get(0)?, hash))
     }
 
+    /// Audit events matching `filter`, oldest first, with secret fields redacted.
     pub async fn audit_events(&self, filter: &AuditFilter) -> Result<Vec<AuditEvent>> {
         let mut sql = format!("SELECT {EVENT_COLUMNS} FROM audit_events");
         let mut args: Vec<String> = Vec::new();
@@ -104,7 +116,11 @@ impl crate::Store {
         let mut events = Vec::new();
         for row in q.fetch_all(&self.pool).await? {
             match event_from_row(&row)? {
-                Ok(e) => events.push(e),
+                Ok(mut e) => {
+                    redact(&mut e.before);
+                    redact(&mut e.after);
+                    events.push(e)
+                }
                 Err(seq) => {
                     return Err(Error::Internal(format!(
                         "audit event #{seq} holds no valid hash: run `vigilo audit verify`"

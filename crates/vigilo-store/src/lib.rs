@@ -2,6 +2,7 @@
 //! for scale-out) behind sqlx's `Any` driver; every write goes through [`WriteTx`], which appends
 //! the audit event in the same transaction.
 
+mod accounts;
 mod audit;
 mod db;
 mod error;
@@ -11,6 +12,7 @@ pub mod registry;
 pub mod schema;
 mod write;
 
+pub use accounts::WebSession;
 pub use audit::{AuditFilter, Verified};
 pub use db::{Backend, OpenMode, Store};
 pub use error::{Error, Result};

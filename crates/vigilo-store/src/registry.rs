@@ -717,6 +717,10 @@ impl Store {
         Ok(summary)
     }
 
+    pub async fn device_by_id(&self, id: i64) -> Result<Option<Device>> {
+        self.fetch_one(Select::<Device>::all().eq("id", id)).await
+    }
+
     /// Devices with this serial (one per product at most), optionally of one product.
     pub async fn devices_by_serial(
         &self,

@@ -109,4 +109,9 @@ tables! {
          text("trained_on"), text("trainer"), text("check_kind"), text("result")];
     PART_LOTS: reg::PartLot = "part_lots"
         [int("id"), text("part"), text("lot"), int("quantity"), text("location"), text("status")];
+    CREDENTIALS: reg::Credential = "credentials"
+        [text("id"), text("password_hash"), instant("changed_at")];
+    API_TOKENS: reg::ApiToken = "api_tokens"
+        [int("id"), text("person"), text("label"), text("token_hash"), instant("created_at"),
+         text("expires_on"), instant("revoked_at")];
 }
