@@ -30,7 +30,15 @@ pub struct DemoArgs {
     /// How many devices to seed.
     #[arg(long, default_value_t = 2000)]
     devices: usize,
+    /// Seed (or reuse) the store and print what to try, without serving it.
+    #[arg(long)]
+    seed_only: bool,
+    #[command(flatten)]
+    serve: crate::web_cmd::ServeArgs,
 }
+
+/// Every demo person signs in with this password.
+pub const DEMO_PASSWORD: &str = "vigilo-demo-2026";
 
 const COUNTRIES: [(&str, &[&str]); 5] = [
     (
@@ -85,30 +93,35 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<()> {
     let devices = store.count(&vigilo_store::schema::DEVICES).await?;
     let (events, _) = store.audit_head().await?;
     let db = format!("--db {url}");
-    ctx.out.emit(
-        &serde_json::json!({"store": url, "devices": devices, "audit_events": events, "fresh": fresh,
-                            "act_as": {"admin": "admin", "quality": "qm.weber", "technician": "tech.schmidt",
-                                       "partner_technician": "alp.huber", "auditor": "audit.nb"}}),
-        || {
+    let summary = serde_json::json!({"store": url, "devices": devices, "audit_events": events, "fresh": fresh,
+        "password": DEMO_PASSWORD,
+        "sign_in_as": {"admin": "admin", "quality": "qm.weber", "technician": "tech.schmidt",
+                       "partner_technician": "alp.huber", "auditor": "audit.nb"}});
+    let people = format!(
+        "People (password {DEMO_PASSWORD}): qm.weber (quality), tech.schmidt (technician),\n\
+         alp.huber (partner technician, AT and IT only), audit.nb (auditor, read-only), admin."
+    );
+    let store_line = format!(
+        "Vigilo demo store {} ({devices} devices, {events} audit events{}).",
+        args.path.display(),
+        if fresh { ", freshly seeded" } else { "" }
+    );
+    if args.seed_only {
+        return ctx.out.emit(&summary, || {
             format!(
-                "Vigilo demo store {} ({devices} devices, {events} audit events{}).\n\
-                 People to act as (--as): admin, qm.weber (quality), tech.schmidt (technician),\n\
-                 alp.huber (partner technician, AT and IT), audit.nb (auditor, read-only).\n\n\
-                 Try:\n  \
-                 vigilo {db} product show pulsetherm-p2\n  \
-                 vigilo {db} device list --country AT\n  \
+                "{store_line}\n{people}\n\nTry:\n  \
+                 vigilo {db} demo                      (serve it)\n  \
                  vigilo {db} device show PT2-000042\n  \
-                 vigilo {db} org show alpenservice\n  \
                  vigilo {db} procedure list\n  \
-                 vigilo {db} person show tech.schmidt\n  \
-                 vigilo {db} lot list\n  \
                  vigilo {db} --as audit.nb lot set-status L2405 released     (refused: auditors only read)\n  \
-                 vigilo {db} audit verify\n",
-                args.path.display(),
-                if fresh { ", freshly seeded" } else { "" }
+                 vigilo {db} audit verify\n"
             )
-        },
-    )
+        });
+    }
+    crate::web_cmd::serve(store, &args.serve, |address| {
+        println!("{store_line}\nOpen {address}/ and sign in as qm.weber with password {DEMO_PASSWORD}.\n{people}\nAPI: {address}/api/openapi.json. Stop with Ctrl-C.");
+    })
+    .await
 }
 
 async fn seed(store: &Store, now: Timestamp, device_count: usize) -> anyhow::Result<()> {
@@ -192,6 +205,10 @@ async fn seed(store: &Store, now: Timestamp, device_count: usize) -> anyhow::Res
         store
             .add_person(&admin, id.into(), name.into(), org, roles.to_vec(), now)
             .await?;
+    }
+    for id in std::iter::once("admin").chain(people.iter().map(|p| p.0)) {
+        let hash = vigilo_web::auth::hash_password(DEMO_PASSWORD)?;
+        store.set_password_hash(&admin, id, hash, now).await?;
     }
     let qm = store.actor("qm.weber").await?;
 

@@ -7,6 +7,7 @@ mod device_import;
 mod output;
 mod registry_cmd;
 mod tools_cmd;
+mod web_cmd;
 
 use clap::{Parser, Subcommand};
 use jiff::Timestamp;
@@ -80,7 +81,12 @@ enum Command {
     /// The tamper-evident audit chain.
     #[command(subcommand)]
     Audit(audit_cmd::AuditCmd),
-    /// Create a store seeded with a realistic dataset to explore.
+    /// API tokens for integrations.
+    #[command(subcommand)]
+    Token(web_cmd::TokenCmd),
+    /// Serve the HTTP API and the web application.
+    Serve(web_cmd::ServeArgs),
+    /// Seed a store with a realistic dataset and serve it on localhost.
     Demo(demo::DemoArgs),
     /// Score a CVSS v2.0, v3.0, v3.1 or v4.0 vector.
     Cvss { vector: String },
@@ -119,6 +125,11 @@ impl Ctx {
         Ok((store, actor))
     }
 
+    /// The store named by --db, for messages.
+    pub fn db_location(&self) -> &str {
+        &self.db
+    }
+
     /// The manufacturer's time zone: it decides calendar dates and how instants are shown.
     pub async fn zone(&self, store: &Store) -> anyhow::Result<jiff::tz::TimeZone> {
         let org = store.manufacturer().await?;
@@ -154,6 +165,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Lot(c) => registry_cmd::lot(&ctx, c).await,
         Command::Udi(c) => registry_cmd::udi(&ctx, c),
         Command::Audit(c) => audit_cmd::run(&ctx, c).await,
+        Command::Token(c) => web_cmd::token(&ctx, c).await,
+        Command::Serve(a) => web_cmd::run_serve(&ctx, a).await,
         Command::Demo(a) => demo::run(&ctx, a).await,
         Command::Cvss { vector } => tools_cmd::cvss(&ctx, &vector),
         Command::Purl { purl } => tools_cmd::purl(&ctx, &purl),

@@ -249,6 +249,11 @@ pub enum PersonCmd {
     Show {
         id: String,
     },
+    /// Set a person's password for the web application, read from the first line of stdin
+    /// (at least 12 characters).
+    SetPassword {
+        id: String,
+    },
 }
 
 fn roles_text(roles: &[Role]) -> String {
@@ -297,6 +302,7 @@ pub async fn person(ctx: &Ctx, cmd: PersonCmd) -> anyhow::Result<()> {
                 table(&["id", "name", "org", "roles"], &rows)
             })
         }
+        PersonCmd::SetPassword { id } => crate::web_cmd::set_password(ctx, &id).await,
         PersonCmd::Show { id } => {
             let store = ctx.store().await?;
             let p = store.person(&id).await?;
