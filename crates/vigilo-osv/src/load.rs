@@ -1,0 +1,273 @@
+//! Reading OSV records from files, directory trees and zip archives.
+
+use std::fs;
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+use zip::ZipArchive;
+
+use crate::error::Format;
+use crate::{Advisory, OsvError, par};
+
+/// Parses one OSV record in JSON.
+///
+/// # Errors
+///
+/// [`OsvError::Record`] with the line and column of the first problem.
+pub fn parse_json(bytes: &[u8]) -> Result<Advisory, OsvError> {
+    serde_json::from_slice(bytes)
+        .map_err(|error| record_error(Format::Json, error.line(), error.column(), &error))
+}
+
+/// Parses one OSV record in YAML, as some databases keep them (e.g. PyPA's).
+/// Unquoted scalars such as `versions: [1.0]` keep their text.
+///
+/// # Errors
+///
+/// [`OsvError::Record`] with the line and column of the first problem; the
+/// message also gives the field path when the problem is in a value.
+pub fn parse_yaml(bytes: &[u8]) -> Result<Advisory, OsvError> {
+    serde_norway::from_slice(bytes).map_err(|error| {
+        let (line, column) = error
+            .location()
+            .map_or((0, 0), |at| (at.line(), at.column()));
+        record_error(Format::Yaml, line, column, &error)
+    })
+}
+
+fn record_error(
+    format: Format,
+    line: usize,
+    column: usize,
+    error: &dyn std::fmt::Display,
+) -> OsvError {
+    let message = error.to_string();
+    // Both parsers append the position the error variant already carries.
+    let message = match message.rsplit_once(" at line ") {
+        Some((text, position)) if position.starts_with(|c: char| c.is_ascii_digit()) => {
+            text.to_owned()
+        }
+        _ => message,
+    };
+    OsvError::Record {
+        origin: None,
+        format,
+        line,
+        column,
+        message,
+    }
+}
+
+fn parse(format: Format, bytes: &[u8]) -> Result<Advisory, OsvError> {
+    match format {
+        Format::Json => parse_json(bytes),
+        Format::Yaml => parse_yaml(bytes),
+    }
+}
+
+/// What a file is, judged by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Record(Format),
+    Zip,
+}
+
+fn kind_of(name: &str) -> Option<Kind> {
+    let (_, extension) = name.rsplit_once('.')?;
+    match extension.to_ascii_lowercase().as_str() {
+        "json" => Some(Kind::Record(Format::Json)),
+        "yaml" | "yml" => Some(Kind::Record(Format::Yaml)),
+        "zip" => Some(Kind::Zip),
+        _ => None,
+    }
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+
+/// Reads every OSV record under `path`, each with the name of its source.
+///
+/// * A file holds one record, JSON or YAML by its extension (`.json`,
+///   `.yaml`, `.yml`) or, failing that, by its content; a `.zip` file (or one
+///   that starts like a zip archive) is read as an archive.
+/// * An archive, such as OSV's per-ecosystem `all.zip`, contributes its
+///   `.json`, `.yaml` and `.yml` entries, named `archive.zip:ENTRY`.
+/// * A directory contributes, recursively, its record files (in path order)
+///   and then its archives (in path order). Other files, such as licences and
+///   READMEs, and entries whose names start with `.` are not records and are
+///   passed over.
+///
+/// Records are read and parsed on all cores.
+///
+/// # Errors
+///
+/// The first bad record (in the order above) fails the whole load, naming its
+/// source and position; so does an unreadable file, directory or archive.
+pub fn load(path: &Path) -> Result<Vec<(String, Advisory)>, OsvError> {
+    let metadata = fs::metadata(path).map_err(|error| OsvError::read(path.display(), error))?;
+    if metadata.is_dir() {
+        return load_tree(path);
+    }
+    let name = path.display().to_string();
+    let bytes = fs::read(path).map_err(|error| OsvError::read(&name, error))?;
+    let kind = path
+        .file_name()
+        .and_then(|file| kind_of(&file.to_string_lossy()))
+        .unwrap_or_else(|| sniff(&bytes));
+    match kind {
+        Kind::Zip => load_zip(&name, &bytes),
+        Kind::Record(format) => {
+            let advisory = parse(format, &bytes).map_err(|error| error.in_record(&name))?;
+            Ok(vec![(name, advisory)])
+        }
+    }
+}
+
+fn sniff(bytes: &[u8]) -> Kind {
+    if bytes.starts_with(ZIP_MAGIC) {
+        Kind::Zip
+    } else if bytes.trim_ascii_start().starts_with(b"{") {
+        Kind::Record(Format::Json)
+    } else {
+        Kind::Record(Format::Yaml)
+    }
+}
+
+fn load_tree(root: &Path) -> Result<Vec<(String, Advisory)>, OsvError> {
+    let mut records = Vec::new();
+    let mut archives = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let listing = fs::read_dir(&dir).map_err(|error| OsvError::read(dir.display(), error))?;
+        for entry in listing {
+            let path = entry
+                .map_err(|error| OsvError::read(dir.display(), error))?
+                .path();
+            let name = path
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned());
+            let Some(name) = name.filter(|name| !name.starts_with('.')) else {
+                continue;
+            };
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                match kind_of(&name) {
+                    Some(Kind::Record(format)) => records.push((path, format)),
+                    Some(Kind::Zip) => archives.push(path),
+                    None => {}
+                }
+            }
+        }
+    }
+    records.sort_by(|(a, _), (b, _)| a.cmp(b));
+    archives.sort();
+    let mut loaded = par::map_ordered(
+        &records,
+        || (),
+        |(), (path, format)| {
+            let name = path.display().to_string();
+            let bytes = fs::read(path).map_err(|error| OsvError::read(&name, error))?;
+            let advisory = parse(*format, &bytes).map_err(|error| error.in_record(&name))?;
+            Ok((name, advisory))
+        },
+    )?;
+    for archive in archives {
+        let name = archive.display().to_string();
+        let bytes = fs::read(&archive).map_err(|error| OsvError::read(&name, error))?;
+        loaded.extend(load_zip(&name, &bytes)?);
+    }
+    Ok(loaded)
+}
+
+/// The largest record an archive entry may declare: far above any real OSV
+/// record, far below what a corrupt size field could make us allocate.
+const MAX_RECORD: u64 = 256 << 20;
+
+fn load_zip(name: &str, bytes: &[u8]) -> Result<Vec<(String, Advisory)>, OsvError> {
+    let zip_error = |origin: &str, error: zip::result::ZipError| OsvError::Zip {
+        origin: origin.to_owned(),
+        message: error.to_string(),
+    };
+    let archive = ZipArchive::new(Cursor::new(bytes)).map_err(|error| zip_error(name, error))?;
+    let mut entries = Vec::new();
+    for index in 0..archive.len() {
+        if let Some(entry) = archive.name_for_index(index) {
+            let entry = entry.map_err(|error| zip_error(name, error))?;
+            if let Some(Kind::Record(format)) = kind_of(&entry) {
+                entries.push((index, format, format!("{name}:{entry}")));
+            }
+        }
+    }
+    par::map_ordered(
+        &entries,
+        || (archive.clone(), Inflater::default()),
+        |(archive, inflater), (index, format, source)| {
+            let file = archive
+                .by_index_raw(*index)
+                .map_err(|error| zip_error(source, error))?;
+            let record = inflater.inflate(file).map_err(|message| OsvError::Zip {
+                origin: source.clone(),
+                message,
+            })?;
+            let advisory = parse(*format, record).map_err(|error| error.in_record(source))?;
+            Ok((source.clone(), advisory))
+        },
+    )
+}
+
+/// Inflates archive entries with one decompressor and buffers reused per
+/// thread. Reading entries through `zip`'s own reader allocates and zeroes
+/// some 70 KiB of decompressor state per entry; interleaved with the parsed
+/// records' small allocations, that fragments the heap so badly that the
+/// process holds several times the records' size.
+#[derive(Default)]
+struct Inflater {
+    state: Option<flate2::Decompress>,
+    raw: Vec<u8>,
+    out: Vec<u8>,
+}
+
+impl Inflater {
+    fn inflate<R: Read>(&mut self, mut file: zip::read::ZipFile<'_, R>) -> Result<&[u8], String> {
+        if file.encrypted() {
+            return Err("encrypted entries are not supported".to_owned());
+        }
+        let size = file.size();
+        if size > MAX_RECORD {
+            return Err(format!(
+                "entry declares {size} bytes, more than any OSV record"
+            ));
+        }
+        let crc = file.crc32();
+        let method = file.compression();
+        self.raw.clear();
+        file.read_to_end(&mut self.raw)
+            .map_err(|error| error.to_string())?;
+        let inflated = match method {
+            zip::CompressionMethod::Stored => &self.raw,
+            zip::CompressionMethod::Deflated => {
+                let state = self
+                    .state
+                    .get_or_insert_with(|| flate2::Decompress::new(false));
+                state.reset(false);
+                self.out.clear();
+                // `size` is at most MAX_RECORD, so this fits in usize.
+                self.out.reserve(usize::try_from(size).unwrap_or(0));
+                let status = state
+                    .decompress_vec(&self.raw, &mut self.out, flate2::FlushDecompress::Finish)
+                    .map_err(|error| format!("corrupt deflate data: {error}"))?;
+                if status != flate2::Status::StreamEnd || self.out.len() as u64 != size {
+                    return Err(format!(
+                        "deflate data does not inflate to the declared {size} bytes"
+                    ));
+                }
+                &self.out
+            }
+            other => return Err(format!("unsupported compression method {other}")),
+        };
+        if crc32fast::hash(inflated) != crc {
+            return Err("CRC-32 mismatch: the entry is corrupt".to_owned());
+        }
+        Ok(inflated)
+    }
+}
