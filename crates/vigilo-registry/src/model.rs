@@ -89,13 +89,19 @@ impl QualityAgreement {
     }
 }
 
-/// Checks the validity window of a new agreement.
-pub fn agreement_period(valid_from: Date, valid_to: Date) -> Result<(), Invalid> {
+/// Checks the validity window of a new agreement; the fields are named as the caller spells
+/// them.
+pub fn agreement_period(
+    valid_from: Date,
+    valid_to: Date,
+    from_field: &str,
+    to_field: &str,
+) -> Result<(), Invalid> {
     if valid_to < valid_from {
         return Err(Invalid::new(
-            "--valid-to",
+            to_field,
             format!(
-                "{valid_to} is before --valid-from {valid_from}: expected the end of the agreement on or after its start"
+                "{valid_to} is before {from_field} {valid_from}: expected the end of the agreement on or after its start"
             ),
         ));
     }
@@ -314,7 +320,7 @@ mod tests {
         assert!(!a.covers(at, date(2026, 1, 1)));
         assert!(!a.covers(at, date(2023, 12, 31)));
         assert!(!a.covers(de, date(2025, 1, 1)));
-        assert!(agreement_period(date(2025, 1, 1), date(2024, 1, 1)).is_err());
+        assert!(agreement_period(date(2025, 1, 1), date(2024, 1, 1), "from", "to").is_err());
     }
 
     #[test]

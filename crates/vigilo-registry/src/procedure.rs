@@ -17,6 +17,17 @@ pub enum ProcedureStatus {
     Superseded,
 }
 
+impl std::fmt::Display for ProcedureStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ProcedureStatus::Draft => "draft",
+            ProcedureStatus::Scheduled => "scheduled",
+            ProcedureStatus::Effective => "effective",
+            ProcedureStatus::Superseded => "superseded",
+        })
+    }
+}
+
 /// The version of one procedure in force on `day`: the one with the latest effective date not
 /// after `day`. `versions` are the versions of a single procedure.
 pub fn in_force(versions: &[ProcedureVersion], day: Date) -> Option<&ProcedureVersion> {

@@ -9,6 +9,7 @@ mod error;
 mod query;
 mod record;
 pub mod registry;
+pub mod requests;
 pub mod schema;
 mod write;
 

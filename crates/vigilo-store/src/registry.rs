@@ -52,6 +52,7 @@ async fn one_by_id<T: Stored>(tx: &mut WriteTx, id: &str) -> Result<Option<T>> {
 
 // ---- initialisation and accounts -------------------------------------------------------------
 
+#[derive(Debug, Clone)]
 pub struct Init {
     pub org_id: String,
     pub org_name: String,
@@ -119,6 +120,7 @@ impl Store {
     }
 }
 
+#[derive(Debug, Clone)]
 pub struct NewAgreement {
     pub reference: String,
     pub valid_from: Date,
@@ -138,7 +140,7 @@ async fn insert_agreement(
     org: &str,
     a: NewAgreement,
 ) -> Result<QualityAgreement> {
-    model::agreement_period(a.valid_from, a.valid_to)?;
+    model::agreement_period(a.valid_from, a.valid_to, "valid_from", "valid_to")?;
     if a.countries.is_empty() {
         return Err(Invalid::new(
             "--countries",
@@ -887,6 +889,7 @@ fn check_effective_date_free(siblings: &[ProcedureVersion], on: Date) -> Result<
 }
 
 /// A version of a controlled procedure; without `effective_on` it is a draft.
+#[derive(Debug, Clone)]
 pub struct NewProcedureVersion {
     pub procedure_id: String,
     pub version: String,
@@ -999,6 +1002,7 @@ impl Store {
     }
 }
 
+#[derive(Debug, Clone)]
 pub struct NewTraining {
     pub person: String,
     pub procedure_id: String,
@@ -1080,6 +1084,7 @@ impl Store {
 
 // ---- part lots -------------------------------------------------------------------------------
 
+#[derive(Debug, Clone)]
 pub struct NewLot {
     pub part: String,
     pub lot: String,

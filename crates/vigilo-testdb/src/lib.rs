@@ -77,24 +77,6 @@ impl TestDb {
             .unwrap_or_else(|e| panic!("raw SQL {sql:?}: {e}"));
         conn.close().await.ok();
     }
-
-    /// One integer from a query, behind Vigilo's back.
-    pub async fn raw_scalar(&self, sql: &str) -> i64 {
-        install_default_drivers();
-        let url = match self {
-            TestDb::Sqlite { path, .. } => format!("sqlite://{}?mode=rw", path.display()),
-            TestDb::Postgres { .. } => self.url(),
-        };
-        let mut conn = AnyConnection::connect(&url)
-            .await
-            .expect("a raw connection");
-        let n: i64 = sqlx::query_scalar(sql)
-            .fetch_one(&mut conn)
-            .await
-            .unwrap_or_else(|e| panic!("raw SQL {sql:?}: {e}"));
-        conn.close().await.ok();
-        n
-    }
 }
 
 impl Drop for TestDb {

@@ -13,9 +13,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use vigilo_registry::{
     Country, Device, DeviceScope, EventType, LotStatus, Organisation, PartLot, Person, Product,
-    QualityAgreement, Role, SoftwareVersion, TrainingRecord, input,
+    QualityAgreement, Role, SoftwareVersion, TrainingRecord,
 };
-use vigilo_store::registry::{DeviceDetail, DeviceView, NewDevice, NewLot, ProcedureView};
+use vigilo_store::registry::{DeviceDetail, DeviceView, ProcedureView};
+use vigilo_store::requests::{
+    AgreementRequest, DeviceRequest, EventTypeRequest, LotRequest, OrgRequest, PersonRequest,
+    ProcedureRequest, ProductRequest, SoftwareRequest, Spelling, TrainingRequest,
+};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
@@ -24,12 +28,13 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
     info(title = "Vigilo API", description = "Post-market surveillance, vigilance and service operations. \
         Authenticate with `Authorization: Bearer <token>` (issued with `vigilo token issue`) or a browser \
         session; a session-authenticated write must repeat the session's CSRF token in `X-CSRF-Token`."),
-    paths(me, organisations, organisation, persons, person, products, product, event_types,
-          software_versions, devices, device, add_device, procedures, trainings, lots, add_lot,
-          set_lot_status, audit_verify),
+    paths(me, organisations, organisation, add_org, persons, person, add_person, products, product, add_product,
+          event_types, add_event_type, software_versions, add_software_version, devices, device, add_device,
+          procedures, add_procedure, trainings, add_training, lots, add_lot, set_lot_status, audit_verify),
     components(schemas(Me, OrgDetail, Organisation, QualityAgreement, Person, Product, ProductDetail,
-        EventType, SoftwareVersion, Device, DeviceRow, DeviceFull, NewDeviceBody, ProcedureRow, TrainingRecord,
-        PartLot, NewLotBody, LotStatusBody, Verification, ErrorBody, Role, DeviceScope)),
+        EventType, SoftwareVersion, Device, DeviceRow, DeviceFull, ProcedureRow, TrainingRecord, PartLot,
+        LotStatusBody, Verification, ErrorBody, Role, DeviceScope, OrgRequest, AgreementRequest, PersonRequest,
+        ProductRequest, EventTypeRequest, SoftwareRequest, DeviceRequest, ProcedureRequest, TrainingRequest, LotRequest)),
     security(("bearer" = [])),
     modifiers(&BearerAuth)
 )]
@@ -57,18 +62,21 @@ pub fn routes() -> Router<AppState> {
             get(|| async { Json(ApiDoc::openapi()) }),
         )
         .route("/api/me", get(me))
-        .route("/api/organisations", get(organisations))
+        .route("/api/organisations", get(organisations).post(add_org))
         .route("/api/organisations/{id}", get(organisation))
-        .route("/api/persons", get(persons))
+        .route("/api/persons", get(persons).post(add_person))
         .route("/api/persons/{id}", get(person))
-        .route("/api/products", get(products))
+        .route("/api/products", get(products).post(add_product))
         .route("/api/products/{id}", get(product))
-        .route("/api/event-types", get(event_types))
-        .route("/api/software-versions", get(software_versions))
+        .route("/api/event-types", get(event_types).post(add_event_type))
+        .route(
+            "/api/software-versions",
+            get(software_versions).post(add_software_version),
+        )
         .route("/api/devices", get(devices).post(add_device))
         .route("/api/devices/{id}", get(device))
-        .route("/api/procedures", get(procedures))
-        .route("/api/trainings", get(trainings))
+        .route("/api/procedures", get(procedures).post(add_procedure))
+        .route("/api/trainings", get(trainings).post(add_training))
         .route("/api/lots", get(lots).post(add_lot))
         .route("/api/lots/{id}/status", post(set_lot_status))
         .route("/api/audit/verify", get(audit_verify))
@@ -337,58 +345,150 @@ fn csrf(p: &Principal, headers: &HeaderMap) -> Result<(), WebError> {
     p.check_csrf(headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()))
 }
 
-#[derive(Deserialize, ToSchema)]
-struct NewDeviceBody {
-    product: Option<String>,
-    serial: Option<String>,
-    /// A GS1 UDI instead of product and serial.
-    udi: Option<String>,
-    country: String,
-    software: Option<String>,
-    customer: Option<String>,
+fn created<T>(value: T) -> (StatusCode, Json<T>) {
+    (StatusCode::CREATED, Json(value))
 }
 
-#[utoipa::path(post, path = "/api/devices", request_body = NewDeviceBody,
+type Created<T> = Result<(StatusCode, Json<T>), ApiError>;
+
+#[utoipa::path(post, path = "/api/devices", request_body = DeviceRequest,
     responses((status = 201, body = DeviceRow), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn add_device(
     p: Principal,
     State(s): State<AppState>,
     headers: HeaderMap,
-    Json(b): Json<NewDeviceBody>,
-) -> Result<(StatusCode, Json<DeviceRow>), ApiError> {
+    Json(r): Json<DeviceRequest>,
+) -> Created<DeviceRow> {
     csrf(&p, &headers)?;
     let now = (s.clock)();
-    let udi = b
-        .udi
-        .map(|u| {
-            vigilo_udi::parse(&u, now.to_zoned(s.tz.clone()).year())
-                .map_err(|e| vigilo_registry::Invalid::new("udi", e.to_string()))
-        })
-        .transpose()?;
-    let country = Country::parse("country", &b.country)?;
-    if !p.scope.allows(country) {
+    let new = r.parse(Spelling::Json, now.to_zoned(s.tz.clone()).year())?;
+    if let Some(country) = new.country.filter(|c| !p.scope.allows(*c)) {
         return Err(WebError::Forbidden(format!(
             "{country} is outside the countries of your quality agreement"
         ))
         .into());
     }
-    let new = NewDevice {
-        product: b.product,
-        serial: b.serial.map(|x| input::label("serial", &x)).transpose()?,
-        udi,
-        country: Some(country),
-        customer: b
-            .customer
-            .map(|x| input::text("customer", &x))
-            .transpose()?,
-        software: b
-            .software
-            .map(|x| input::label("software", &x))
-            .transpose()?,
-        ..NewDevice::default()
-    };
-    let d = s.store.add_device(&p.actor, new, now).await?;
-    Ok((StatusCode::CREATED, Json(d.into())))
+    Ok(created(
+        s.store.add_device(&p.actor, new, now).await?.into(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/organisations", request_body = OrgRequest,
+    responses((status = 201, body = OrgDetail), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_org(
+    p: Principal,
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Json(r): Json<OrgRequest>,
+) -> Created<OrgDetail> {
+    csrf(&p, &headers)?;
+    let (id, name, agreement) = r.parse(Spelling::Json)?;
+    let v = s
+        .store
+        .add_org(&p.actor, id, name, agreement, (s.clock)())
+        .await?;
+    Ok(created(OrgDetail {
+        organisation: v.org,
+        agreements: v.agreements,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/persons", request_body = PersonRequest,
+    responses((status = 201, body = Person), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_person(
+    p: Principal,
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Json(r): Json<PersonRequest>,
+) -> Created<Person> {
+    csrf(&p, &headers)?;
+    let (id, name, org, roles) = r.parse(Spelling::Json)?;
+    Ok(created(
+        s.store
+            .add_person(&p.actor, id, name, &org, roles, (s.clock)())
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/products", request_body = ProductRequest,
+    responses((status = 201, body = Product), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_product(
+    p: Principal,
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Json(r): Json<ProductRequest>,
+) -> Created<Product> {
+    csrf(&p, &headers)?;
+    Ok(created(
+        s.store
+            .add_product(&p.actor, r.parse(Spelling::Json)?, (s.clock)())
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/event-types", request_body = EventTypeRequest,
+    responses((status = 201, body = EventType), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_event_type(
+    p: Principal,
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Json(r): Json<EventTypeRequest>,
+) -> Created<EventType> {
+    csrf(&p, &headers)?;
+    Ok(created(
+        s.store
+            .add_event_type(&p.actor, r.parse(Spelling::Json)?, (s.clock)())
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/software-versions", request_body = SoftwareRequest,
+    responses((status = 201, body = SoftwareVersion), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_software_version(
+    p: Principal,
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Json(r): Json<SoftwareRequest>,
+) -> Created<SoftwareVersion> {
+    csrf(&p, &headers)?;
+    let (product, version, released) = r.parse(Spelling::Json)?;
+    Ok(created(
+        s.store
+            .add_software_version(&p.actor, &product, version, released, (s.clock)())
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/procedures", request_body = ProcedureRequest,
+    responses((status = 201, body = vigilo_registry::ProcedureVersion), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_procedure(
+    p: Principal,
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Json(r): Json<ProcedureRequest>,
+) -> Created<vigilo_registry::ProcedureVersion> {
+    csrf(&p, &headers)?;
+    Ok(created(
+        s.store
+            .add_procedure_version(&p.actor, r.parse(Spelling::Json)?, (s.clock)())
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/trainings", request_body = TrainingRequest,
+    responses((status = 201, body = TrainingRecord), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_training(
+    p: Principal,
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Json(r): Json<TrainingRequest>,
+) -> Created<TrainingRecord> {
+    csrf(&p, &headers)?;
+    Ok(created(
+        s.store
+            .add_training(&p.actor, r.parse(Spelling::Json)?, p.today, (s.clock)())
+            .await?,
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -431,38 +531,19 @@ async fn lots(_: Principal, State(s): State<AppState>) -> ApiResult<Vec<PartLot>
     Ok(Json(s.store.lots().await?))
 }
 
-#[derive(Deserialize, ToSchema)]
-struct NewLotBody {
-    part: String,
-    lot: String,
-    qty: i64,
-    location: Option<String>,
-    /// released (default), quarantined or recalled.
-    status: Option<String>,
-}
-
-#[utoipa::path(post, path = "/api/lots", request_body = NewLotBody,
+#[utoipa::path(post, path = "/api/lots", request_body = LotRequest,
     responses((status = 201, body = PartLot), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn add_lot(
     p: Principal,
     State(s): State<AppState>,
     headers: HeaderMap,
-    Json(b): Json<NewLotBody>,
-) -> Result<(StatusCode, Json<PartLot>), ApiError> {
+    Json(r): Json<LotRequest>,
+) -> Created<PartLot> {
     csrf(&p, &headers)?;
-    let new = NewLot {
-        part: input::identifier("part", &b.part)?,
-        lot: input::label("lot", &b.lot)?,
-        quantity: input::count("qty", &b.qty.to_string(), 1)?,
-        location: b
-            .location
-            .map(|x| input::text("location", &x))
-            .transpose()?,
-        status: LotStatus::parse("status", b.status.as_deref().unwrap_or("released"))?,
-    };
-    Ok((
-        StatusCode::CREATED,
-        Json(s.store.add_lot(&p.actor, new, (s.clock)()).await?),
+    Ok(created(
+        s.store
+            .add_lot(&p.actor, r.parse(Spelling::Json)?, (s.clock)())
+            .await?,
     ))
 }
 

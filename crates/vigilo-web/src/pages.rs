@@ -657,7 +657,7 @@ async fn procedures(p: Principal, State(s): State<AppState>) -> Result<Response,
             vec![
                 v.version.procedure_id,
                 v.version.version,
-                format!("{:?}", v.status).to_lowercase(),
+                v.status.to_string(),
                 v.version
                     .effective_on
                     .map_or_else(String::new, |d| d.to_string()),

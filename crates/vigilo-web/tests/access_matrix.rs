@@ -190,6 +190,82 @@ async fn writes_follow_the_roles(db: &TestDb) {
             "{who} POST {path}"
         );
     }
+    // Every other noun: one write per role, allowed exactly for the roles of the registry rules.
+    let procedure = |n: usize| json!({"id": format!("SOP-{n}"), "version": "1", "title": "T", "governs": "repair"});
+    for (n, who) in ALL.into_iter().enumerate() {
+        let cases = [
+            (
+                "/api/organisations",
+                json!({"id": format!("org-{n}"), "name": "Org"}),
+                &["admin"][..],
+            ),
+            (
+                "/api/persons",
+                json!({"id": format!("p-{n}"), "name": "P", "org": "acme", "role": "triager"}),
+                &["admin"][..],
+            ),
+            (
+                "/api/products",
+                json!({"id": format!("prod-{n}"), "name": "P", "class": "I"}),
+                &["admin", "quality"][..],
+            ),
+            (
+                "/api/event-types",
+                json!({"id": format!("type-{n}"), "name": "T"}),
+                &["admin", "quality"][..],
+            ),
+            (
+                "/api/software-versions",
+                json!({"product": "pt2", "version": format!("9.{n}")}),
+                &["admin", "quality", "security"][..],
+            ),
+            ("/api/procedures", procedure(n), &["admin", "quality"][..]),
+        ];
+        for (path, body, allowed) in cases {
+            let r = app.api(Some(who), Method::POST, path, Some(body)).await;
+            let expected = if allowed.contains(&who) {
+                StatusCode::CREATED
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(r.status, expected, "{who} POST {path}: {}", r.body);
+        }
+    }
+    let training = json!({"person": "technician", "procedure": "SOP-0", "version": "1", "date": "2026-03-01",
+                          "trainer": "quality", "check": "test", "result": "pass"});
+    for who in ALL {
+        let r = app
+            .api(
+                Some(who),
+                Method::POST,
+                "/api/trainings",
+                Some(training.clone()),
+            )
+            .await;
+        let expected = if ["admin", "quality"].contains(&who) {
+            StatusCode::CREATED
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(r.status, expected, "{who} POST /api/trainings: {}", r.body);
+    }
+    let partner = json!({"id": "p2", "name": "P2", "partner": true, "agreement": "QA", "valid_from": "2026-01-01",
+                         "valid_to": "2025-01-01", "countries": "AT"});
+    let r = app
+        .api(
+            Some("admin"),
+            Method::POST,
+            "/api/organisations",
+            Some(partner),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.json()["field"],
+        "valid_to",
+        "JSON callers see JSON field names"
+    );
+
     // Bad input names the field; nothing is written.
     let r = app
         .api(

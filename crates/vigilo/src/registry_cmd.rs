@@ -1,4 +1,5 @@
-//! Registry subcommands (SPEC §5): parse flags into domain values, call the store, print.
+//! Registry subcommands (SPEC §5): flags into the shared requests (`vigilo_store::requests`),
+//! the store's operations, output.
 
 use crate::Ctx;
 use crate::output::{local, opt, table};
@@ -6,34 +7,12 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 use std::path::PathBuf;
 use vigilo_registry::input::{self, Invalid};
-use vigilo_registry::schedule::parse_schedule;
-use vigilo_registry::{
-    CheckKind, CheckResult, Country, DeviceStatus, EuClass, EventType, FdaClass, LotStatus,
-    Product, Role, model,
+use vigilo_registry::{Country, DeviceStatus, LotStatus, Product, Role};
+use vigilo_store::registry::Init;
+use vigilo_store::requests::{
+    AgreementRequest, DeviceRequest, EventTypeRequest, LotRequest, OrgRequest, PersonRequest,
+    ProcedureRequest, ProductRequest, SoftwareRequest, Spelling, TrainingRequest,
 };
-use vigilo_store::registry::{
-    Init, NewAgreement, NewDevice, NewLot, NewProcedureVersion, NewTraining,
-};
-
-fn list_of<T: Ord>(
-    field: &str,
-    value: Option<&str>,
-    item: impl Fn(&str, &str) -> Result<T, Invalid>,
-) -> Result<Vec<T>, Invalid> {
-    value.map_or(Ok(Vec::new()), |v| input::list(field, v, item))
-}
-
-fn date_opt(field: &str, value: Option<&str>) -> Result<Option<jiff::civil::Date>, Invalid> {
-    value.map(|v| input::date(field, v)).transpose()
-}
-
-fn text_opt(field: &str, value: Option<&str>) -> Result<Option<String>, Invalid> {
-    value.map(|v| input::text(field, v)).transpose()
-}
-
-fn label_opt(field: &str, value: Option<&str>) -> Result<Option<String>, Invalid> {
-    value.map(|v| input::label(field, v)).transpose()
-}
 
 // ---- init ------------------------------------------------------------------------------------
 
@@ -96,29 +75,13 @@ pub struct AgreementArgs {
 }
 
 impl AgreementArgs {
-    fn parse(&self) -> Result<NewAgreement, Invalid> {
-        let need = |flag: &str, v: &Option<String>| {
-            v.clone().ok_or_else(|| {
-                Invalid::new(flag, "is needed for a service partner's quality agreement")
-            })
-        };
-        Ok(NewAgreement {
-            reference: input::text("--agreement", &need("--agreement", &self.agreement)?)?,
-            valid_from: input::date("--valid-from", &need("--valid-from", &self.valid_from)?)?,
-            valid_to: input::date("--valid-to", &need("--valid-to", &self.valid_to)?)?,
-            countries: input::list(
-                "--countries",
-                &need("--countries", &self.countries)?,
-                Country::parse,
-            )?,
-        })
-    }
-
-    fn given(&self) -> bool {
-        self.agreement.is_some()
-            || self.valid_from.is_some()
-            || self.valid_to.is_some()
-            || self.countries.is_some()
+    fn request(&self) -> AgreementRequest {
+        AgreementRequest {
+            agreement: self.agreement.clone(),
+            valid_from: self.valid_from.clone(),
+            valid_to: self.valid_to.clone(),
+            countries: self.countries.clone(),
+        }
     }
 }
 
@@ -165,19 +128,13 @@ pub async fn org(ctx: &Ctx, cmd: OrgCmd) -> anyhow::Result<()> {
             partner,
             agreement,
         } => {
-            let id = input::identifier("ID", &id)?;
-            let name = input::text("--name", &name)?;
-            let agreement = match (partner, agreement.given()) {
-                (true, _) => Some(agreement.parse()?),
-                (false, true) => {
-                    return Err(Invalid::new(
-                        "--agreement",
-                        "only a service partner (--partner) has a quality agreement",
-                    )
-                    .into());
-                }
-                (false, false) => None,
+            let request = OrgRequest {
+                id,
+                name,
+                partner,
+                agreement: agreement.request(),
             };
+            let (id, name, agreement) = request.parse(Spelling::Flags)?;
             let (store, actor) = ctx.store_as().await?;
             let v = store.add_org(&actor, id, name, agreement, ctx.now).await?;
             ctx.out.emit(&v, || {
@@ -188,7 +145,7 @@ pub async fn org(ctx: &Ctx, cmd: OrgCmd) -> anyhow::Result<()> {
             })
         }
         OrgCmd::Agreement { org, agreement } => {
-            let a = agreement.parse()?;
+            let a = agreement.request().parse(Spelling::Flags)?;
             let (store, actor) = ctx.store_as().await?;
             let a = store.add_agreement(&actor, &org, a, ctx.now).await?;
             ctx.out.emit(&a, || {
@@ -268,9 +225,13 @@ pub async fn person(ctx: &Ctx, cmd: PersonCmd) -> anyhow::Result<()> {
             org,
             roles,
         } => {
-            let id = input::identifier("ID", &id)?;
-            let name = input::text("--name", &name)?;
-            let roles = input::list("--role", &roles, Role::parse)?;
+            let (id, name, org, roles) = PersonRequest {
+                id,
+                name,
+                org,
+                role: roles,
+            }
+            .parse(Spelling::Flags)?;
             let (store, actor) = ctx.store_as().await?;
             let p = store
                 .add_person(&actor, id, name, &org, roles, ctx.now)
@@ -391,18 +352,17 @@ pub async fn product(ctx: &Ctx, cmd: ProductCmd) -> anyhow::Result<()> {
             markets,
             schedule,
         } => {
-            let product = Product {
-                id: input::identifier("ID", &id)?,
-                name: input::text("--name", &name)?,
-                eu_class: EuClass::parse("--class", &class)?,
-                fda_class: fda_class
-                    .map(|c| FdaClass::parse("--fda-class", &c))
-                    .transpose()?,
-                udi_di: udi_di.map(|d| model::udi_di("--udi-di", &d)).transpose()?,
-                basic_udi_di: label_opt("--basic-udi-di", basic_udi_di.as_deref())?,
-                markets: list_of("--markets", markets.as_deref(), model::market)?,
-                schedule: parse_schedule("--schedule", schedule.as_deref().unwrap_or(""))?,
+            let request = ProductRequest {
+                id,
+                name,
+                class,
+                fda_class,
+                udi_di,
+                basic_udi_di,
+                markets,
+                schedule,
             };
+            let product = request.parse(Spelling::Flags)?;
             let (store, actor) = ctx.store_as().await?;
             let p = store.add_product(&actor, product, ctx.now).await?;
             ctx.out.emit(&p, || {
@@ -448,10 +408,7 @@ pub enum EventTypeCmd {
 pub async fn event_type(ctx: &Ctx, cmd: EventTypeCmd) -> anyhow::Result<()> {
     match cmd {
         EventTypeCmd::Add { id, name } => {
-            let t = EventType {
-                id: input::identifier("ID", &id)?,
-                name: input::text("--name", &name)?,
-            };
+            let t = EventTypeRequest { id, name }.parse(Spelling::Flags)?;
             let (store, actor) = ctx.store_as().await?;
             let t = store.add_event_type(&actor, t, ctx.now).await?;
             ctx.out.emit(&t, || {
@@ -494,8 +451,12 @@ pub async fn software(ctx: &Ctx, cmd: SoftwareCmd) -> anyhow::Result<()> {
             version,
             released,
         } => {
-            let version = input::label("--version", &version)?;
-            let released = date_opt("--released", released.as_deref())?;
+            let (product, version, released) = SoftwareRequest {
+                product,
+                version,
+                released,
+            }
+            .parse(Spelling::Flags)?;
             let (store, actor) = ctx.store_as().await?;
             let v = store
                 .add_software_version(&actor, &product, version, released, ctx.now)
@@ -673,24 +634,21 @@ pub async fn device(ctx: &Ctx, cmd: DeviceCmd) -> anyhow::Result<()> {
             manufactured,
             expiry,
         } => {
-            let udi = udi
-                .map(|u| {
-                    vigilo_udi::parse(&u, ctx.now.to_zoned(jiff::tz::TimeZone::UTC).year())
-                        .map_err(|e| Invalid::new("--udi", e.to_string()))
-                })
-                .transpose()?;
-            let new = NewDevice {
+            let request = DeviceRequest {
                 product,
-                serial: label_opt("--serial", serial.as_deref())?,
+                serial,
                 udi,
-                country: Some(Country::parse("--country", &country)?),
-                customer: text_opt("--customer", customer.as_deref())?,
-                software: label_opt("--software", software.as_deref())?,
-                software_since: None,
-                lot: label_opt("--lot", lot.as_deref())?,
-                manufactured_on: date_opt("--manufactured", manufactured.as_deref())?,
-                expires_on: date_opt("--expiry", expiry.as_deref())?,
+                country,
+                software,
+                customer,
+                lot,
+                manufactured,
+                expiry,
             };
+            let new = request.parse(
+                Spelling::Flags,
+                ctx.now.to_zoned(jiff::tz::TimeZone::UTC).year(),
+            )?;
             let (store, actor) = ctx.store_as().await?;
             let d = store.add_device(&actor, new, ctx.now).await?;
             ctx.out.emit(&d, || {
@@ -812,25 +770,16 @@ pub async fn procedure(ctx: &Ctx, cmd: ProcedureCmd) -> anyhow::Result<()> {
             governs,
             effective,
         } => {
-            let id = input::identifier("ID", &id)?;
-            let version = input::label("--version", &version)?;
-            let title = input::text("--title", &title)?;
-            let governs = input::list("--governs", &governs, input::identifier)?;
-            let effective = date_opt("--effective", effective.as_deref())?;
+            let new = ProcedureRequest {
+                id,
+                version,
+                title,
+                governs,
+                effective,
+            }
+            .parse(Spelling::Flags)?;
             let (store, actor) = ctx.store_as().await?;
-            let v = store
-                .add_procedure_version(
-                    &actor,
-                    NewProcedureVersion {
-                        procedure_id: id,
-                        version,
-                        title,
-                        governs,
-                        effective_on: effective,
-                    },
-                    ctx.now,
-                )
-                .await?;
+            let v = store.add_procedure_version(&actor, new, ctx.now).await?;
             ctx.out.emit(&v, || {
                 format!(
                     "added {} version {} ({}), {}",
@@ -874,7 +823,7 @@ pub async fn procedure(ctx: &Ctx, cmd: ProcedureCmd) -> anyhow::Result<()> {
                             vec![
                                 p.version.procedure_id.clone(),
                                 p.version.version.clone(),
-                                format!("{:?}", p.status).to_lowercase(),
+                                p.status.to_string(),
                                 opt(&p.version.effective_on),
                                 p.version.governs.join(","),
                                 p.version.title.clone(),
@@ -955,15 +904,16 @@ pub async fn training(ctx: &Ctx, cmd: TrainingCmd) -> anyhow::Result<()> {
             check,
             result,
         } => {
-            let t = NewTraining {
+            let t = TrainingRequest {
                 person,
-                procedure_id: procedure,
-                procedure_version: version,
-                trained_on: input::date("--date", &date)?,
+                procedure,
+                version,
+                date,
                 trainer,
-                check_kind: CheckKind::parse("--check", &check)?,
-                result: CheckResult::parse("--result", &result)?,
-            };
+                check,
+                result,
+            }
+            .parse(Spelling::Flags)?;
             let (store, actor) = ctx.store_as().await?;
             let today = ctx.today(&store).await?;
             let t = store.add_training(&actor, t, today, ctx.now).await?;
@@ -1042,13 +992,14 @@ pub async fn lot(ctx: &Ctx, cmd: LotCmd) -> anyhow::Result<()> {
             location,
             status,
         } => {
-            let new = NewLot {
-                part: input::identifier("--part", &part)?,
-                lot: input::label("--lot", &lot)?,
-                quantity: input::count("--qty", &qty, 1)?,
-                location: text_opt("--location", location.as_deref())?,
-                status: LotStatus::parse("--status", &status)?,
-            };
+            let new = LotRequest {
+                part,
+                lot,
+                qty,
+                location,
+                status: Some(status),
+            }
+            .parse(Spelling::Flags)?;
             let (store, actor) = ctx.store_as().await?;
             let l = store.add_lot(&actor, new, ctx.now).await?;
             ctx.out.emit(&l, || {
