@@ -6,6 +6,7 @@ mod demo;
 mod device_import;
 mod output;
 mod registry_cmd;
+mod scan_cmd;
 mod tools_cmd;
 mod web_cmd;
 
@@ -92,6 +93,8 @@ enum Command {
     Cvss { vector: String },
     /// Canonicalise a package URL and show its parts.
     Purl { purl: String },
+    /// Match SBOMs against OSV advisories without a store.
+    Scan(scan_cmd::ScanArgs),
     /// Compare or sort versions as an ecosystem orders them.
     #[command(subcommand)]
     Version(tools_cmd::VersionCmd),
@@ -170,6 +173,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(a) => demo::run(&ctx, a).await,
         Command::Cvss { vector } => tools_cmd::cvss(&ctx, &vector),
         Command::Purl { purl } => tools_cmd::purl(&ctx, &purl),
+        Command::Scan(a) => scan_cmd::run(&ctx, a),
         Command::Version(c) => tools_cmd::version(&ctx, c),
     }
 }

@@ -124,3 +124,100 @@ fn versions_compare_and_sort_per_ecosystem() {
     let out = vigilo(&["version", "compare", "Cobol", "1", "2"], "");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn scan_matches_sboms_against_osv_advisories() {
+    let dir = tempfile::tempdir().unwrap();
+    let sbom = dir.path().join("device-2.1.0.cdx.json");
+    std::fs::write(
+        &sbom,
+        json!({
+            "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+            "components": [
+                {"type": "library", "name": "pancurses", "version": "0.16.1", "purl": "pkg:cargo/pancurses@0.16.1"},
+                {"type": "library", "name": "odata4j-core", "version": "0.7.0", "purl": "pkg:maven/org.odata4j/odata4j-core@0.7.0"},
+                {"type": "library", "name": "odata4j-core", "version": "0.7.1", "purl": "pkg:maven/org.odata4j/odata4j-core@0.7.1"},
+                {"type": "library", "name": "sessions", "version": "1.2.1", "purl": "pkg:golang/github.com/gorilla/sessions@1.2.1"},
+                {"type": "firmware", "name": "bootloader", "version": "4.2", "cpe": "cpe:2.3:o:acme:bootloader:4.2:*:*:*:*:*:*:*"}
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let advisories = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/osv");
+    let report = json_of(&[
+        "--json",
+        "scan",
+        "--sbom",
+        sbom.to_str().unwrap(),
+        "--advisories",
+        advisories,
+    ]);
+    let found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["purl"].as_str().unwrap().to_owned(),
+                f["advisory"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // Checked by hand against the records: pancurses is affected in every version; odata4j-core up
+    // to last_affected 0.7.0 only; the gorilla/sessions advisory is withdrawn and never matches.
+    assert_eq!(
+        found,
+        [
+            (
+                "pkg:cargo/pancurses@0.16.1".to_owned(),
+                "RUSTSEC-2019-0005".to_owned()
+            ),
+            (
+                "pkg:maven/org.odata4j/odata4j-core@0.7.0".to_owned(),
+                "GHSA-2382-qx5h-rvqh".to_owned()
+            ),
+        ]
+    );
+    let pancurses = &report["findings"][0];
+    assert_eq!(
+        pancurses["aliases"],
+        json!(["CVE-2019-15546", "GHSA-m57c-4vvx-gjgq"])
+    );
+    assert_eq!(pancurses["severity"][0]["type"], "CVSS_V3");
+    assert_eq!(pancurses["severity"][0]["base_score"], 7.5);
+    assert_eq!(report["findings"][1]["severity"][0]["base_score"], 9.8);
+    assert_eq!(report["unmatched"][0]["component"], "bootloader 4.2");
+    assert!(
+        report["unmatched"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("only CPE")
+    );
+    assert_eq!(
+        (report["components"].clone(), report["advisories"].clone()),
+        (json!(5), json!(3))
+    );
+
+    std::fs::write(
+        &sbom,
+        "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": [}",
+    )
+    .unwrap();
+    let out = vigilo(
+        &[
+            "scan",
+            "--sbom",
+            sbom.to_str().unwrap(),
+            "--advisories",
+            advisories,
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("device-2.1.0.cdx.json: line 1, column"),
+        "{stderr}"
+    );
+}
