@@ -71,12 +71,14 @@ impl Store {
 
     /// The acting person named by `--as` (or a session).
     pub async fn actor(&self, id: &str) -> Result<Actor> {
-        self.manufacturer().await?;
-        let person = self
-            .fetch_one(Select::<Person>::all().eq("id", id))
-            .await?
-            .ok_or_else(|| Invalid::new("--as", format!("no person {id:?} in this store")))?;
-        Ok(Actor { person })
+        match self.fetch_one(Select::<Person>::all().eq("id", id)).await? {
+            Some(person) => Ok(Actor { person }),
+            None => {
+                // An uninitialised store explains the miss better than "no person".
+                self.manufacturer().await?;
+                Err(Invalid::new("--as", format!("no person {id:?} in this store")).into())
+            }
+        }
     }
 
     /// Creates the manufacturer's organisation, its first admin and the default service event
