@@ -28,6 +28,8 @@ fn hash_hex<S: serde::Serializer>(h: &Hash, s: S) -> std::result::Result<S::Ok, 
 pub struct AuditFilter {
     pub table: Option<String>,
     pub key: Option<String>,
+    /// Any of these record keys (with `table`), instead of one `key`.
+    pub keys: Vec<String>,
     pub actor: Option<String>,
     /// Only the most recent `limit` events.
     pub limit: Option<i64>,
@@ -104,6 +106,13 @@ impl crate::Store {
                 args.push(v.clone());
                 sql.push_str(&format!("{column} = ${}", args.len()));
             }
+        }
+        if !filter.keys.is_empty() {
+            sql.push_str(if args.is_empty() { " WHERE " } else { " AND " });
+            let first = args.len() + 1;
+            args.extend(filter.keys.iter().cloned());
+            let placeholders: Vec<String> = (first..=args.len()).map(|i| format!("${i}")).collect();
+            sql.push_str(&format!("record_key IN ({})", placeholders.join(", ")));
         }
         sql.push_str(" ORDER BY seq DESC");
         if let Some(n) = filter.limit {

@@ -187,6 +187,29 @@ async fn updates_carry_before_and_after(db: &TestDb) {
     assert!(w.store.verify().await.unwrap().is_ok());
 }
 
+async fn events_are_listed_for_several_records_at_once(db: &TestDb) {
+    let w = world(db).await;
+    let keys = |keys: &[&str]| vigilo_store::AuditFilter {
+        table: Some("devices".into()),
+        keys: keys.iter().map(|k| k.to_string()).collect(),
+        ..Default::default()
+    };
+    let both = w.store.audit_events(&keys(&["1", "2"])).await.unwrap();
+    assert_eq!(
+        both.iter().map(|e| e.key.as_str()).collect::<Vec<_>>(),
+        ["1", "2"]
+    );
+    let one = w.store.audit_events(&keys(&["2"])).await.unwrap();
+    assert_eq!((one.len(), one[0].action.as_str()), (1, "device.add"));
+    assert!(
+        w.store
+            .audit_events(&keys(&["99"]))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 async fn concurrent_writers_keep_one_chain(db: &TestDb) {
     let w = world(db).await;
     let mut tasks = Vec::new();
@@ -229,5 +252,6 @@ vigilo_testdb::backend_tests!(
     truncated_chain_is_detected,
     a_consistent_rewrite_is_caught_by_an_anchor,
     updates_carry_before_and_after,
+    events_are_listed_for_several_records_at_once,
     concurrent_writers_keep_one_chain,
 );

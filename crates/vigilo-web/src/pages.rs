@@ -461,33 +461,34 @@ async fn device(
             ..Default::default()
         })
         .await?;
-    for h in &d.software_history {
-        events.extend(
-            s.store
-                .audit_events(&AuditFilter {
-                    table: Some("device_software".into()),
-                    key: Some(h.id.to_string()),
-                    ..Default::default()
-                })
-                .await?,
-        );
+    let software_keys: Vec<String> = d
+        .software_history
+        .iter()
+        .map(|h| h.id.to_string())
+        .collect();
+    if !software_keys.is_empty() {
+        let filter = AuditFilter {
+            table: Some("device_software".into()),
+            keys: software_keys,
+            ..Default::default()
+        };
+        events.extend(s.store.audit_events(&filter).await?);
     }
     events.sort_by_key(|e| e.seq);
-    let mut actors: Vec<String> = events.iter().map(|e| e.actor.clone()).collect();
-    actors.sort();
-    actors.dedup();
-    let mut trainings = Vec::new();
-    for a in &actors {
-        for t in s.store.trainings(Some(a)).await? {
-            trainings.push(TrainingLine {
-                person: t.person,
-                procedure: format!("{} v{}", t.procedure_id, t.procedure_version),
-                date: t.trained_on.to_string(),
-                check: t.check_kind.to_string(),
-                result: t.result.to_string(),
-            });
-        }
-    }
+    let trainings = s
+        .store
+        .trainings(None)
+        .await?
+        .into_iter()
+        .filter(|t| events.iter().any(|e| e.actor == t.person))
+        .map(|t| TrainingLine {
+            person: t.person,
+            procedure: format!("{} v{}", t.procedure_id, t.procedure_version),
+            date: t.trained_on.to_string(),
+            check: t.check_kind.to_string(),
+            result: t.result.to_string(),
+        })
+        .collect();
     let history = events
         .iter()
         .map(|e| HistoryLine {

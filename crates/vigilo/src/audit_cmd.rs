@@ -95,6 +95,7 @@ pub async fn run(ctx: &Ctx, cmd: AuditCmd) -> anyhow::Result<()> {
                     key,
                     actor,
                     limit: Some(limit),
+                    ..AuditFilter::default()
                 })
                 .await?;
             let tz = ctx.zone(&store).await?;

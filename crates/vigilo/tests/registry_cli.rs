@@ -204,21 +204,7 @@ async fn scripted_session(db: &TestDb) {
 
 async fn bad_input_and_refusals_write_nothing(db: &TestDb) {
     registry(db);
-    json(
-        db,
-        &[
-            "--as",
-            "admin",
-            "device",
-            "add",
-            "--product",
-            "pt2",
-            "--serial",
-            "SN-1",
-            "--country",
-            "DE",
-        ],
-    );
+    add_device(db, "SN-1", "DE");
     let head = json(db, &["audit", "head"]);
     let add = |extra: &[&str]| -> Vec<String> {
         let mut v: Vec<String> = ["--as", "admin", "device", "add"]
@@ -424,21 +410,7 @@ async fn bad_input_and_refusals_write_nothing(db: &TestDb) {
 
 async fn verify_names_the_first_tampered_record(db: &TestDb) {
     registry(db);
-    json(
-        db,
-        &[
-            "--as",
-            "admin",
-            "device",
-            "add",
-            "--product",
-            "pt2",
-            "--serial",
-            "SN-1",
-            "--country",
-            "DE",
-        ],
-    );
+    add_device(db, "SN-1", "DE");
     db.raw_execute("UPDATE devices SET customer = 'someone' WHERE serial = 'SN-1'")
         .await;
     let stderr = fails(db, &["audit", "verify"], 1);

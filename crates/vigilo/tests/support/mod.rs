@@ -133,3 +133,22 @@ pub fn registry(db: &TestDb) {
         ],
     );
 }
+
+/// Registers a device of product pt2 as admin.
+pub fn add_device(db: &TestDb, serial: &str, country: &str) -> Value {
+    json(
+        db,
+        &[
+            "--as",
+            "admin",
+            "device",
+            "add",
+            "--product",
+            "pt2",
+            "--serial",
+            serial,
+            "--country",
+            country,
+        ],
+    )
+}
