@@ -24,6 +24,23 @@ fn write_csv(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
+/// Imports the fleet file; returns (added, unchanged).
+fn import(db: &TestDb, csv: &std::path::Path) -> (Option<u64>, Option<u64>) {
+    let s = json(
+        db,
+        &[
+            "--as",
+            "admin",
+            "device",
+            "import",
+            "--product",
+            "pt2",
+            csv.to_str().unwrap(),
+        ],
+    );
+    (s["added"].as_u64(), s["unchanged"].as_u64())
+}
+
 fn device_count(db: &TestDb) -> usize {
     json(db, &["device", "list"])["devices"]
         .as_array()
@@ -80,38 +97,8 @@ async fn killed_batch_leaves_the_store_before_it(db: &TestDb) {
     json(db, &["audit", "verify"]);
 
     // The store takes the batch again, whole; a second run changes nothing.
-    let s = json(
-        db,
-        &[
-            "--as",
-            "admin",
-            "device",
-            "import",
-            "--product",
-            "pt2",
-            csv.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(
-        (s["added"].as_u64(), s["unchanged"].as_u64()),
-        (Some(ROWS as u64), Some(0))
-    );
-    let s = json(
-        db,
-        &[
-            "--as",
-            "admin",
-            "device",
-            "import",
-            "--product",
-            "pt2",
-            csv.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(
-        (s["added"].as_u64(), s["unchanged"].as_u64()),
-        (Some(0), Some(ROWS as u64))
-    );
+    assert_eq!(import(db, &csv), (Some(ROWS as u64), Some(0)));
+    assert_eq!(import(db, &csv), (Some(0), Some(ROWS as u64)));
     assert_eq!(device_count(db), ROWS);
     let v = json(db, &["audit", "verify"]);
     assert_eq!(v["events"], v["records"]);
