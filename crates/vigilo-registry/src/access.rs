@@ -79,6 +79,13 @@ pub enum Action {
     SetLotStatus,
     SetPassword,
     IssueToken,
+    ChangeSettings,
+    OpenTicket,
+    TriageTicket,
+    RecordComplaint,
+    CloseTicket,
+    FlagSerious,
+    RecordService,
 }
 
 impl Action {
@@ -99,6 +106,13 @@ impl Action {
             Action::SetLotStatus => "release, quarantine or recall a part lot",
             Action::SetPassword => "set another person's password",
             Action::IssueToken => "issue an API token",
+            Action::ChangeSettings => "change an organisation setting",
+            Action::OpenTicket => "open a ticket",
+            Action::TriageTicket => "triage a ticket",
+            Action::RecordComplaint => "record a complaint's investigation and decisions",
+            Action::CloseTicket => "close a ticket",
+            Action::FlagSerious => "flag a suspected serious incident",
+            Action::RecordService => "record a service event",
         }
     }
 
@@ -121,6 +135,18 @@ impl Action {
             Action::AddSoftwareVersion => &[Admin, Quality, Security],
             Action::AddDevice => &[Admin, Quality, Pms],
             Action::ChangeDevice => &[Admin, Quality, Pms, Technician],
+            Action::ChangeSettings => &[Admin, Quality],
+            // Every staff role takes calls and mails; auditors only read.
+            Action::OpenTicket | Action::FlagSerious => &[
+                Admin, Triager, Technician, Vigilance, Pms, Security, Quality,
+            ],
+            Action::TriageTicket | Action::CloseTicket => &[Admin, Triager, Quality, Vigilance],
+            // ISO 13485 8.2.2: complaint handling is the quality system's, with vigilance for
+            // the reportability decision.
+            Action::RecordComplaint => &[Admin, Quality, Vigilance],
+            // Office staff may enter a paper service report; the technician named in it must
+            // still be authorised (vigilo-service::authorisation).
+            Action::RecordService => &[Admin, Quality, Technician],
         }
     }
 }
@@ -226,6 +252,13 @@ mod tests {
             Action::SetLotStatus,
             Action::SetPassword,
             Action::IssueToken,
+            Action::ChangeSettings,
+            Action::OpenTicket,
+            Action::TriageTicket,
+            Action::RecordComplaint,
+            Action::CloseTicket,
+            Action::FlagSerious,
+            Action::RecordService,
         ] {
             assert!(authorise("a", &[Role::Auditor], action).is_err());
             assert!(!action.allowed_roles().contains(&Role::Auditor));

@@ -2,25 +2,27 @@
 
 use crate::access::Role;
 use crate::country::Country;
-use crate::input::{self, Invalid};
+use crate::input::Invalid;
 use crate::schedule::Schedule;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// Declares a closed set of words that is stored, exported and parsed under the same names.
+/// The calling crate needs serde in scope and may have an `openapi` feature.
+#[macro_export]
 macro_rules! word_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name { $(#[serde(rename = $word)] $variant),+ }
 
         impl $name {
             pub const WORDS: &'static [(&'static str, $name)] = &[$(($word, $name::$variant)),+];
 
-            pub fn parse(field: &str, value: &str) -> Result<Self, Invalid> {
-                input::choice(field, value.trim(), Self::WORDS)
+            pub fn parse(field: &str, value: &str) -> Result<Self, $crate::Invalid> {
+                $crate::input::choice(field, value.trim(), Self::WORDS)
             }
 
             pub fn as_str(&self) -> &'static str {

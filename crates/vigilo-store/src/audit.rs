@@ -35,7 +35,7 @@ pub struct AuditFilter {
     pub limit: Option<i64>,
 }
 
-const EVENT_COLUMNS: &str =
+pub(crate) const EVENT_COLUMNS: &str =
     "seq, at, actor, action, record_table, record_key, before_json, after_json, prev_hash, hash";
 
 /// JSON as stored; text that is not JSON (an edit behind Vigilo's back) is kept as a string so

@@ -11,6 +11,8 @@ mod record;
 pub mod registry;
 pub mod requests;
 pub mod schema;
+pub mod service;
+pub mod tickets;
 mod write;
 
 pub use accounts::WebSession;

@@ -84,6 +84,22 @@ impl<T: Stored> Select<T> {
     }
 }
 
+/// A table's columns qualified by `alias`, in record order, for joins that read the record
+/// followed by extra columns.
+pub(crate) fn columns_of(table: &crate::schema::Table, alias: &str) -> String {
+    let names: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| format!("{alias}.{}", c.name))
+        .collect();
+    names.join(", ")
+}
+
+/// The record at the start of a row selected with [`columns_of`].
+pub(crate) fn read_as<T: Stored>(row: &sqlx::any::AnyRow) -> Result<T> {
+    from_record(from_row(T::TABLE, row)?)
+}
+
 impl crate::Store {
     pub async fn fetch<T: Stored>(&self, select: Select<T>) -> Result<Vec<T>> {
         select.fetch(&self.pool).await

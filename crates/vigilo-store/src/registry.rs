@@ -26,7 +26,7 @@ pub struct Actor {
 }
 
 impl Actor {
-    fn may(&self, action: Action) -> Result<()> {
+    pub(crate) fn may(&self, action: Action) -> Result<()> {
         Ok(authorise(&self.person.id, &self.person.roles, action)?)
     }
 }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use vigilo_registry as reg;
+use vigilo_service as svc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -114,4 +115,24 @@ tables! {
     API_TOKENS: reg::ApiToken = "api_tokens"
         [int("id"), text("person"), text("label"), text("token_hash"), instant("created_at"),
          text("expires_on"), instant("revoked_at")];
+    SETTINGS: svc::Setting = "settings"
+        [text("id"), text("value")];
+    TICKETS: svc::Ticket = "tickets"
+        [int("id"), text("channel"), instant("received_at"), text("reporter"), int("device"),
+         text("device_hint"), text("summary"), text("description"), json("attachments"),
+         text("source_ref"), text("opened_by"), instant("triage_due"), text("classification"),
+         text("triage_reason"), text("triaged_by"), instant("triaged_at"), text("closed_by"),
+         instant("closed_at")];
+    COMPLAINTS: svc::Complaint = "complaints"
+        [int("id"), text("investigation"), text("reportability"), text("reportability_rationale"),
+         text("correction"), text("correction_rationale"), text("capa_ref")];
+    VIGILANCE_CASES: svc::VigilanceCase = "vigilance_cases"
+        [int("id"), int("ticket"), int("device"), instant("aware_at"), text("flagged_by"),
+         instant("flagged_at")];
+    SERVICE_EVENTS: svc::ServiceEvent = "service_events"
+        [int("id"), int("device"), text("event_type"), text("technician"), instant("performed_at"),
+         text("procedure_id"), text("procedure_version"), text("outcome"), int("ticket"),
+         text("software_before"), text("software_after"), text("findings"), text("source_ref")];
+    SERVICE_PARTS: svc::ServicePart = "service_parts"
+        [int("id"), int("event"), text("part"), text("lot"), int("lot_id"), int("quantity")];
 }

@@ -1,3 +1,4 @@
+use crate::audit::EVENT_COLUMNS;
 use crate::error::{Error, Result};
 use crate::query::Select;
 use crate::record::{Record, SqlValue, bind, key_of, to_record, to_sql};
@@ -55,6 +56,11 @@ impl WriteTx {
         &self.actor
     }
 
+    /// The transaction's connection, for reads that are not a [`Select`].
+    pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+
     /// The next free integer id of `table` (ids are dense and never reused).
     pub async fn next_id(&mut self, table: &'static Table) -> Result<i64> {
         let next = match self.next_ids.get(table.name) {
@@ -83,20 +89,29 @@ impl WriteTx {
     pub async fn insert<T: Stored>(&mut self, action: &str, value: &T) -> Result<AuditEvent> {
         let table = T::TABLE;
         let record = to_record(value)?;
-        let placeholders: Vec<String> =
-            (1..=table.columns.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES ({})",
+        insert_rows(
+            &mut self.tx,
             table.name,
-            table.column_list(),
-            placeholders.join(", ")
-        );
-        let mut q = sqlx::query(&sql);
-        for v in to_sql(table, &record)? {
-            q = bind(q, v);
-        }
-        q.execute(&mut *self.tx).await?;
+            &table.column_list(),
+            vec![to_sql(table, &record)?],
+        )
+        .await?;
         self.audit(action, table, None, record).await
+    }
+
+    /// Inserts many new records with their audit events, several rows per statement: bulk
+    /// ingest is bound by statement round trips, not by the chain's hashing.
+    pub async fn insert_many<T: Stored>(&mut self, action: &str, values: &[T]) -> Result<()> {
+        let table = T::TABLE;
+        let mut rows = Vec::with_capacity(values.len());
+        let mut events = Vec::with_capacity(values.len());
+        for value in values {
+            let record = to_record(value)?;
+            rows.push(to_sql(table, &record)?);
+            events.push(self.chain_event(action, table, None, record));
+        }
+        insert_rows(&mut self.tx, table.name, &table.column_list(), rows).await?;
+        insert_rows(&mut self.tx, "audit_events", EVENT_COLUMNS, events).await
     }
 
     /// Replaces a record that exists (same `id`); returns its audit event.
@@ -157,28 +172,35 @@ impl WriteTx {
             before.map(Value::Object),
             Some(Value::Object(after)),
         );
-        let json = |v: &Option<Value>| SqlValue::Text(v.as_ref().map(Value::to_string));
-        let values = [
-            SqlValue::from(event.seq),
-            SqlValue::from(event.at),
-            SqlValue::from(event.actor.as_str()),
-            SqlValue::from(event.action.as_str()),
-            SqlValue::from(event.table.as_str()),
-            SqlValue::from(event.key.as_str()),
-            json(&event.before),
-            json(&event.after),
-            SqlValue::from(event.prev_hash.to_string()),
-            SqlValue::from(event.hash.to_string()),
-        ];
-        let mut q = sqlx::query(
-            "INSERT INTO audit_events (seq, at, actor, action, record_table, record_key, \
-             before_json, after_json, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        );
-        for v in values {
-            q = bind(q, v);
-        }
-        q.execute(&mut *self.tx).await?;
+        insert_rows(
+            &mut self.tx,
+            "audit_events",
+            EVENT_COLUMNS,
+            vec![event_row(&event)],
+        )
+        .await?;
         Ok(event)
+    }
+
+    /// Appends an insert's event to the chain and returns its row.
+    fn chain_event(
+        &mut self,
+        action: &str,
+        table: &Table,
+        before: Option<Record>,
+        after: Record,
+    ) -> Vec<SqlValue> {
+        let key = key_of(&after);
+        let event = self.chain.append(
+            self.at.as_microsecond(),
+            &self.actor,
+            action,
+            table.name,
+            &key,
+            before.map(Value::Object),
+            Some(Value::Object(after)),
+        );
+        event_row(&event)
     }
 
     /// Commits the records and their audit events together.
@@ -191,4 +213,58 @@ impl WriteTx {
         self.tx.commit().await?;
         Ok(())
     }
+}
+
+fn event_row(event: &AuditEvent) -> Vec<SqlValue> {
+    let json = |v: &Option<Value>| SqlValue::Text(v.as_ref().map(Value::to_string));
+    vec![
+        SqlValue::from(event.seq),
+        SqlValue::from(event.at),
+        SqlValue::from(event.actor.as_str()),
+        SqlValue::from(event.action.as_str()),
+        SqlValue::from(event.table.as_str()),
+        SqlValue::from(event.key.as_str()),
+        json(&event.before),
+        json(&event.after),
+        SqlValue::from(event.prev_hash.to_string()),
+        SqlValue::from(event.hash.to_string()),
+    ]
+}
+
+/// SQLite accepts 32,766 bound values per statement, PostgreSQL 65,535; rows beyond a few
+/// hundred per statement gain nothing measurable.
+const MAX_BINDS: usize = 30_000;
+const MAX_ROWS_PER_STATEMENT: usize = 500;
+
+/// Inserts rows of `columns` (all rows the same width) with multi-row `INSERT … VALUES`.
+async fn insert_rows(
+    tx: &mut Transaction<'static, Any>,
+    table: &str,
+    columns: &str,
+    rows: Vec<Vec<SqlValue>>,
+) -> Result<()> {
+    let Some(width) = rows.first().map(Vec::len) else {
+        return Ok(());
+    };
+    let per_statement = (MAX_BINDS / width).clamp(1, MAX_ROWS_PER_STATEMENT);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<SqlValue>> = rows.by_ref().take(per_statement).collect();
+        let groups: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let ps: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+                format!("({})", ps.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO {table} ({columns}) VALUES {}",
+            groups.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for v in chunk.into_iter().flatten() {
+            q = bind(q, v);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
 }

@@ -19,9 +19,6 @@ const COLUMNS: [&str; 8] = [
     "expiry",
 ];
 
-/// At most this many bad rows are listed; the rest are counted.
-const MAX_REPORTED: usize = 20;
-
 fn device_from_row(
     headers: &csv::StringRecord,
     row: &csv::StringRecord,
@@ -62,74 +59,14 @@ fn device_from_row(
 }
 
 fn read(file: &Path, product: &Option<String>) -> anyhow::Result<Vec<(String, NewDevice)>> {
-    let name = file.display().to_string();
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(file)
-        .map_err(|e| Invalid::new(&name, format!("cannot be read: {e}")))?;
-    let headers = reader
-        .headers()
-        .map_err(|e| Invalid::new(&name, format!("line 1: expected a header row: {e}")))?
-        .clone();
-    for h in headers.iter() {
-        if !COLUMNS.contains(&h) {
-            return Err(Invalid::new(
-                format!("{name} line 1"),
-                format!(
-                    "unknown column {h:?}: expected columns among {}",
-                    COLUMNS.join(", ")
-                ),
-            )
-            .into());
-        }
-    }
-    for required in ["serial", "country"] {
-        if !headers.iter().any(|h| h == required) {
-            return Err(Invalid::new(
-                format!("{name} line 1"),
-                format!("the header has no {required:?} column"),
-            )
-            .into());
-        }
-    }
-    if product.is_none() && !headers.iter().any(|h| h == "product") {
-        return Err(Invalid::new(
-            format!("{name} line 1"),
-            "no \"product\" column: add one or give --product",
-        )
-        .into());
-    }
-    let mut items = Vec::new();
-    let mut errors = Vec::new();
-    for row in reader.records() {
-        let row = match row {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                errors.push(format!("{name} line {line}: {e}"));
-                continue;
-            }
-        };
-        let line = row.position().map_or(0, |p| p.line());
-        match device_from_row(&headers, &row, product) {
-            Ok(new) => items.push((format!("{name} line {line}"), new)),
-            Err(e) => errors.push(e.within(format!("{name} line {line}")).to_string()),
-        }
-    }
-    if !errors.is_empty() {
-        let total = errors.len();
-        errors.truncate(MAX_REPORTED);
-        let mut msg = errors.join("\n  ");
-        if total > MAX_REPORTED {
-            msg.push_str(&format!("\n  … and {} more", total - MAX_REPORTED));
-        }
-        return Err(Invalid::new(
-            &name,
-            format!("{total} bad rows, nothing imported:\n  {msg}"),
-        )
-        .into());
-    }
-    Ok(items)
+    let required: &[&str] = if product.is_none() {
+        &["serial", "country", "product"]
+    } else {
+        &["serial", "country"]
+    };
+    crate::csv_rows::read(file, &COLUMNS, required, |headers, row| {
+        device_from_row(headers, row, product)
+    })
 }
 
 pub async fn run(ctx: &Ctx, file: &Path, product: Option<String>) -> anyhow::Result<()> {

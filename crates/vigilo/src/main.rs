@@ -2,11 +2,13 @@
 //! script reads. Time is read here and nowhere else: the domain and the store take it as input.
 
 mod audit_cmd;
+mod csv_rows;
 mod demo;
 mod device_import;
 mod output;
 mod registry_cmd;
 mod scan_cmd;
+mod service_cmd;
 mod tools_cmd;
 mod web_cmd;
 
@@ -79,6 +81,24 @@ enum Command {
     /// GS1 UDI strings.
     #[command(subcommand)]
     Udi(registry_cmd::UdiCmd),
+    /// Tickets: every inbound contact, its triage, complaint record and vigilance flag.
+    #[command(subcommand)]
+    Ticket(service_cmd::TicketCmd),
+    /// Intake from e-mail.
+    #[command(subcommand)]
+    Intake(service_cmd::IntakeCmd),
+    /// Service events: recorded only by authorised engineers.
+    #[command(subcommand)]
+    Service(service_cmd::ServiceCmd),
+    /// Part-lot and device traceability.
+    #[command(subcommand)]
+    Trace(service_cmd::TraceCmd),
+    /// Maintenance due from the IFU schedules.
+    #[command(subcommand)]
+    Maintenance(service_cmd::MaintenanceCmd),
+    /// Organisation settings (triage period).
+    #[command(subcommand)]
+    Config(service_cmd::ConfigCmd),
     /// The tamper-evident audit chain.
     #[command(subcommand)]
     Audit(audit_cmd::AuditCmd),
@@ -106,7 +126,7 @@ pub struct Ctx {
     pub progress: ProgressMode,
     pub now: Timestamp,
     db: String,
-    as_person: Option<String>,
+    pub as_person: Option<String>,
 }
 
 impl Ctx {
@@ -167,6 +187,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Training(c) => registry_cmd::training(&ctx, c).await,
         Command::Lot(c) => registry_cmd::lot(&ctx, c).await,
         Command::Udi(c) => registry_cmd::udi(&ctx, c),
+        Command::Ticket(c) => service_cmd::ticket(&ctx, c).await,
+        Command::Intake(c) => service_cmd::intake(&ctx, c).await,
+        Command::Service(c) => service_cmd::service(&ctx, c).await,
+        Command::Trace(c) => service_cmd::trace(&ctx, c).await,
+        Command::Maintenance(c) => service_cmd::maintenance(&ctx, c).await,
+        Command::Config(c) => service_cmd::config(&ctx, c).await,
         Command::Audit(c) => audit_cmd::run(&ctx, c).await,
         Command::Token(c) => web_cmd::token(&ctx, c).await,
         Command::Serve(a) => web_cmd::run_serve(&ctx, a).await,

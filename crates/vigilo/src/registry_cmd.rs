@@ -871,6 +871,11 @@ pub enum TrainingCmd {
         #[arg(long)]
         person: Option<String>,
     },
+    /// Who may do which service event type, on which procedure version, until when.
+    Matrix {
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+    },
 }
 
 fn training_table(trainings: &[vigilo_registry::TrainingRecord]) -> String {
@@ -930,6 +935,7 @@ pub async fn training(ctx: &Ctx, cmd: TrainingCmd) -> anyhow::Result<()> {
                 training_table(&trainings)
             })
         }
+        TrainingCmd::Matrix { as_of } => crate::service_cmd::training_matrix(ctx, as_of).await,
     }
 }
 
