@@ -3,13 +3,18 @@
 //! it: `--udi-di` on the command line, `udi_di` in JSON ([`Spelling`]).
 
 use crate::registry::{NewAgreement, NewDevice, NewLot, NewProcedureVersion, NewTraining};
+use crate::service::{DeviceKey, NewServiceEvent, PartUse};
+use crate::tickets::ComplaintUpdate;
+use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer};
 use vigilo_registry::input::{self, Invalid};
 use vigilo_registry::schedule::parse_schedule;
 use vigilo_registry::{
-    CheckKind, CheckResult, Country, EuClass, EventType, FdaClass, LotStatus, Product, Role, model,
+    CheckKind, CheckResult, Country, Device, EuClass, EventType, FdaClass, LotStatus, Product,
+    Role, model,
 };
+use vigilo_service::{Channel, Correction, Reportability, ServiceOutcome, TicketClass};
 
 #[derive(Debug, Clone, Copy)]
 pub enum Spelling {
@@ -382,6 +387,316 @@ impl LotRequest {
     }
 }
 
+// ---- service and support ---------------------------------------------------------------------
+
+/// A text field as given: absent, or blank (an empty form field), reads as not given.
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// Accepts an optional number as a number or as text (blank is absent).
+fn opt_text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match Option::<serde_json::Value>::deserialize(d)? {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s)),
+        Some(serde_json::Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(other) => Err(serde::de::Error::custom(format!(
+            "expected a number, found {other}"
+        ))),
+    }
+}
+
+/// Which device a request names: the field it came in (as the caller spells it) and the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceNamed {
+    pub field: String,
+    pub value: String,
+    pub product: Option<String>,
+}
+
+fn device_named(
+    s: Spelling,
+    serial: &Option<String>,
+    udi: &Option<String>,
+    product: &Option<String>,
+) -> Result<Option<DeviceNamed>, Invalid> {
+    let product = given(product).map(str::to_owned);
+    Ok(match (given(serial), given(udi)) {
+        (Some(_), Some(_)) => {
+            return Err(Invalid::new(
+                s.name("udi"),
+                format!("give {} or {}, not both", s.name("serial"), s.name("udi")),
+            ));
+        }
+        (Some(v), None) => Some(DeviceNamed {
+            field: s.name("serial"),
+            value: v.to_owned(),
+            product,
+        }),
+        (None, Some(v)) => Some(DeviceNamed {
+            field: s.name("udi"),
+            value: v.to_owned(),
+            product,
+        }),
+        (None, None) => None,
+    })
+}
+
+/// A contact to record (`ticket open`, `POST /api/tickets`, the intake form).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketRequest {
+    pub serial: Option<String>,
+    /// A scanned GS1 UDI instead of the serial.
+    pub udi: Option<String>,
+    pub product: Option<String>,
+    /// email, phone, portal, partner or field.
+    pub channel: String,
+    /// RFC 3339; default now.
+    pub received_at: Option<String>,
+    pub summary: String,
+    pub description: Option<String>,
+    /// Who reported it (name, e-mail, phone).
+    pub reporter: Option<String>,
+}
+
+/// A parsed [`TicketRequest`]: the device is still to be looked up (an unknown one is kept as
+/// the ticket's hint).
+#[derive(Debug, Clone)]
+pub struct TicketInput {
+    pub device: DeviceNamed,
+    pub channel: Channel,
+    pub received_at: Timestamp,
+    pub summary: String,
+    pub description: Option<String>,
+    pub reporter: Option<String>,
+}
+
+impl TicketRequest {
+    pub fn parse(&self, s: Spelling, now: Timestamp) -> Result<TicketInput, Invalid> {
+        let f = Fields(s);
+        let device = device_named(s, &self.serial, &self.udi, &self.product)?.ok_or_else(|| {
+            Invalid::new(
+                s.name("serial"),
+                format!(
+                    "is needed (or {}): the serial or UDI the reporter gave",
+                    s.name("udi")
+                ),
+            )
+        })?;
+        Ok(TicketInput {
+            device,
+            channel: Channel::parse(&s.name("channel"), &self.channel)?,
+            received_at: match given(&self.received_at) {
+                Some(t) => input::instant(&s.name("received_at"), t)?,
+                None => now,
+            },
+            summary: f.text("summary", &self.summary)?,
+            description: given(&self.description)
+                .map(|d| f.text("description", d))
+                .transpose()?,
+            reporter: given(&self.reporter)
+                .map(|r| f.text("reporter", r))
+                .transpose()?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TriageRequest {
+    /// complaint, service or information.
+    pub class: String,
+    pub reason: String,
+}
+
+impl TriageRequest {
+    pub fn parse(&self, s: Spelling) -> Result<(TicketClass, String), Invalid> {
+        Ok((
+            TicketClass::parse(&s.name("class"), &self.class)?,
+            Fields(s).text("reason", &self.reason)?,
+        ))
+    }
+}
+
+/// Links an unidentified ticket to its device.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketDeviceRequest {
+    pub serial: Option<String>,
+    pub udi: Option<String>,
+    pub product: Option<String>,
+}
+
+impl TicketDeviceRequest {
+    pub fn parse(&self, s: Spelling) -> Result<DeviceNamed, Invalid> {
+        device_named(s, &self.serial, &self.udi, &self.product)?
+            .ok_or_else(|| Invalid::new(s.name("serial"), "is needed (or a UDI)"))
+    }
+}
+
+/// The complaint record (ISO 13485 8.2.2); absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ComplaintRequest {
+    pub investigation: Option<String>,
+    /// reportable or not-reportable.
+    pub reportability: Option<String>,
+    pub reportability_rationale: Option<String>,
+    /// none, correction or capa.
+    pub correction: Option<String>,
+    pub correction_rationale: Option<String>,
+    /// The CAPA's reference in the quality system.
+    pub capa: Option<String>,
+}
+
+impl ComplaintRequest {
+    pub fn parse(&self, s: Spelling) -> Result<ComplaintUpdate, Invalid> {
+        let f = Fields(s);
+        let pair = |what: &str, value: &Option<String>, why: &Option<String>| match (
+            given(value),
+            given(why),
+        ) {
+            (Some(v), Some(w)) => Ok(Some((
+                v.to_owned(),
+                f.text(&format!("{what}_rationale"), w)?,
+            ))),
+            (None, None) => Ok(None),
+            (Some(_), None) => Err(Invalid::new(
+                s.name(&format!("{what}_rationale")),
+                format!("is needed with {}", s.name(what)),
+            )),
+            (None, Some(_)) => Err(Invalid::new(
+                s.name(what),
+                format!("is needed with {}", s.name(&format!("{what}_rationale"))),
+            )),
+        };
+        Ok(ComplaintUpdate {
+            investigation: given(&self.investigation)
+                .map(|i| f.text("investigation", i))
+                .transpose()?,
+            reportability: pair(
+                "reportability",
+                &self.reportability,
+                &self.reportability_rationale,
+            )?
+            .map(|(r, why)| Reportability::parse(&s.name("reportability"), &r).map(|r| (r, why)))
+            .transpose()?,
+            correction: pair("correction", &self.correction, &self.correction_rationale)?
+                .map(|(c, why)| Correction::parse(&s.name("correction"), &c).map(|c| (c, why)))
+                .transpose()?,
+            capa_ref: given(&self.capa).map(|c| f.label("capa", c)).transpose()?,
+        })
+    }
+}
+
+/// A suspected serious incident: when the organisation became aware.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlagRequest {
+    /// RFC 3339; default now.
+    pub aware_at: Option<String>,
+}
+
+impl FlagRequest {
+    pub fn parse(&self, s: Spelling, now: Timestamp) -> Result<Timestamp, Invalid> {
+        match given(&self.aware_at) {
+            Some(t) => input::instant(&s.name("aware_at"), t),
+            None => Ok(now),
+        }
+    }
+}
+
+/// One service event (`service record`, `POST /api/service-events`, the service form).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServiceRequest {
+    pub serial: Option<String>,
+    pub udi: Option<String>,
+    pub product: Option<String>,
+    /// A service event type, e.g. battery-replacement.
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub technician: String,
+    /// RFC 3339.
+    pub performed_at: String,
+    /// `PART:LOT` or `PART:LOT:QTY` each.
+    #[serde(default)]
+    pub parts: Vec<String>,
+    /// pass, fail or incomplete.
+    pub outcome: String,
+    #[serde(default, deserialize_with = "opt_text_or_number")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub ticket: Option<String>,
+    pub software_after: Option<String>,
+    pub findings: Option<String>,
+}
+
+/// A parsed [`ServiceRequest`]; the device is still to be looked up.
+#[derive(Debug, Clone)]
+pub struct ServiceInput {
+    pub device: DeviceNamed,
+    pub event_type: String,
+    pub technician: String,
+    pub performed_at: Timestamp,
+    pub parts: Vec<PartUse>,
+    pub outcome: ServiceOutcome,
+    pub ticket: Option<i64>,
+    pub software_after: Option<String>,
+    pub findings: Option<String>,
+}
+
+impl ServiceInput {
+    pub fn event(self, device: Device) -> NewServiceEvent {
+        NewServiceEvent {
+            device: DeviceKey::Device(device),
+            event_type: self.event_type,
+            technician: self.technician,
+            performed_at: self.performed_at,
+            parts: self.parts,
+            outcome: self.outcome,
+            ticket: self.ticket,
+            software_after: self.software_after,
+            findings: self.findings,
+            source_ref: None,
+        }
+    }
+}
+
+impl ServiceRequest {
+    pub fn parse(&self, s: Spelling) -> Result<ServiceInput, Invalid> {
+        let f = Fields(s);
+        let device = device_named(s, &self.serial, &self.udi, &self.product)?
+            .ok_or_else(|| Invalid::new(s.name("serial"), "is needed (or a UDI)"))?;
+        let parts_field = match s {
+            Spelling::Flags => "--part".to_owned(),
+            Spelling::Json => "parts".to_owned(),
+        };
+        Ok(ServiceInput {
+            device,
+            event_type: f.identifier("type", self.event_type.trim())?,
+            technician: f.identifier("technician", self.technician.trim())?,
+            performed_at: input::instant(&s.name("performed_at"), self.performed_at.trim())?,
+            parts: self
+                .parts
+                .iter()
+                .filter(|p| !p.trim().is_empty())
+                .map(|p| PartUse::parse(&parts_field, p))
+                .collect::<Result<_, _>>()?,
+            outcome: ServiceOutcome::parse(&s.name("outcome"), self.outcome.trim())?,
+            ticket: given(&self.ticket)
+                .map(|t| input::count(&s.name("ticket"), t, 1))
+                .transpose()?,
+            software_after: given(&self.software_after)
+                .map(|v| f.label("software_after", v))
+                .transpose()?,
+            findings: given(&self.findings)
+                .map(|v| f.text("findings", v))
+                .transpose()?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,6 +756,44 @@ mod tests {
         }
         assert!(
             serde_json::from_str::<LotRequest>(r#"{"part":"P","lot":"L","qty":true}"#).is_err()
+        );
+    }
+
+    #[test]
+    fn service_requests_name_their_fields() {
+        let r: ServiceRequest = serde_json::from_str(
+            r#"{"serial":"SN-1","type":"repair","technician":"tom","performed_at":"2026-03-01T10:00:00Z",
+                "parts":["BAT:L1:2",""],"outcome":"pass","ticket":7}"#,
+        )
+        .unwrap();
+        let i = r.parse(Spelling::Json).unwrap();
+        assert_eq!(i.parts.len(), 1);
+        assert_eq!(i.ticket, Some(7));
+        let bad = ServiceRequest {
+            parts: vec!["BAT".into()],
+            ..r.clone()
+        };
+        assert_eq!(bad.parse(Spelling::Json).unwrap_err().field, "parts");
+        assert_eq!(bad.parse(Spelling::Flags).unwrap_err().field, "--part");
+        let c = ComplaintRequest {
+            reportability: Some("reportable".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            c.parse(Spelling::Json).unwrap_err().field,
+            "reportability_rationale"
+        );
+        let t = TicketRequest {
+            channel: "fax".into(),
+            serial: Some("SN-1".into()),
+            summary: "x".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            t.parse(Spelling::Json, Timestamp::UNIX_EPOCH)
+                .unwrap_err()
+                .field,
+            "channel"
         );
     }
 }
