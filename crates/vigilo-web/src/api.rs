@@ -59,7 +59,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/api/openapi.json",
-            get(|| async { Json(ApiDoc::openapi()) }),
+            get(|| async {
+                let mut doc = ApiDoc::openapi();
+                doc.merge(crate::support::SupportDoc::openapi());
+                Json(doc)
+            }),
         )
         .route("/api/me", get(me))
         .route("/api/organisations", get(organisations).post(add_org))
@@ -83,10 +87,14 @@ pub fn routes() -> Router<AppState> {
 }
 
 #[derive(Serialize, ToSchema)]
-struct ErrorBody {
+pub struct ErrorBody {
     error: String,
     /// The input at fault, for bad input.
     field: Option<String>,
+    /// The rule that refused the request (403 by a rule).
+    rule: Option<String>,
+    /// What is missing for the rule to allow it: a competence, an agreement, a released lot…
+    missing: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]

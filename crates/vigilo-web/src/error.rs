@@ -78,8 +78,13 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.0.status();
         let mut body = json!({"error": self.0.to_string()});
-        if let WebError::Store(vigilo_store::Error::Invalid(i)) = &self.0 {
-            body["field"] = json!(i.field);
+        match &self.0 {
+            WebError::Store(vigilo_store::Error::Invalid(i)) => body["field"] = json!(i.field),
+            WebError::Store(vigilo_store::Error::Refused(r)) => {
+                body["rule"] = json!(r.rule);
+                body["missing"] = json!(r.missing);
+            }
+            _ => {}
         }
         (status, axum::Json(body)).into_response()
     }

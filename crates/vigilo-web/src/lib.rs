@@ -7,6 +7,8 @@ pub mod api;
 pub mod auth;
 mod error;
 pub mod pages;
+pub mod support;
+mod support_pages;
 
 use axum::Router;
 use jiff::{SignedDuration, Timestamp};
@@ -74,6 +76,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())
+        .merge(support::routes())
+        .merge(support_pages::routes())
         .with_state(state)
 }
 

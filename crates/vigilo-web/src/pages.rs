@@ -43,7 +43,7 @@ pub fn render(t: &impl Template) -> String {
     })
 }
 
-fn page(t: &impl Template) -> Response {
+pub(crate) fn page(t: &impl Template) -> Response {
     ([(CACHE_CONTROL, "no-store")], Html(render(t))).into_response()
 }
 
@@ -75,7 +75,7 @@ pub struct Bar {
 }
 
 impl Bar {
-    fn of(p: &Principal) -> Bar {
+    pub(crate) fn of(p: &Principal) -> Bar {
         let roles: Vec<&str> = p.actor.person.roles.iter().map(Role::as_str).collect();
         Bar {
             name: p.actor.person.name.clone(),
@@ -100,7 +100,7 @@ impl Bar {
     }
 }
 
-fn local(s: &AppState, t: Timestamp) -> String {
+pub(crate) fn local(s: &AppState, t: Timestamp) -> String {
     t.to_zoned(s.tz.clone())
         .strftime("%Y-%m-%d %H:%M %Z")
         .to_string()
@@ -263,6 +263,8 @@ struct Home {
     bar: Bar,
     today: String,
     todos: Vec<Todo>,
+    /// The first few overdue tickets: id, overdue by, device, summary.
+    overdue_tickets: Vec<(i64, String, String, String)>,
     devices: usize,
     countries: Vec<(String, usize)>,
 }
@@ -349,6 +351,70 @@ async fn home(p: Principal, State(s): State<AppState>) -> Result<Response, PageE
             }
         }
     }
+    let mut overdue_tickets = Vec::new();
+    if [Role::Triager, Role::Quality, Role::Admin]
+        .iter()
+        .any(|r| p.has(*r))
+    {
+        let queue = s.store.tickets(&p.scope, (s.clock)(), false).await?;
+        let overdue: Vec<_> = queue
+            .iter()
+            .filter(|v| v.state == vigilo_service::triage::TriageState::Overdue)
+            .collect();
+        if !overdue.is_empty() {
+            todos.push(Todo {
+                text: format!("{} tickets are overdue for triage", overdue.len()),
+                href: "/tickets".into(),
+            });
+        }
+        let open = queue
+            .iter()
+            .filter(|v| v.state == vigilo_service::triage::TriageState::Open)
+            .count();
+        if open > 0 {
+            todos.push(Todo {
+                text: format!("{open} tickets are waiting for triage within their period"),
+                href: "/tickets".into(),
+            });
+        }
+        overdue_tickets = overdue
+            .iter()
+            .take(5)
+            .map(|v| {
+                (
+                    v.ticket.id,
+                    v.triage_minutes_left.map_or(String::new(), |m| {
+                        vigilo_service::triage::format_left(jiff::SignedDuration::from_mins(m))
+                    }),
+                    v.serial.clone().unwrap_or_else(|| {
+                        format!(
+                            "device unidentified ({})",
+                            v.ticket.device_hint.clone().unwrap_or_default()
+                        )
+                    }),
+                    v.ticket.summary.clone(),
+                )
+            })
+            .collect();
+    }
+    if [Role::Technician, Role::Quality, Role::Admin]
+        .iter()
+        .any(|r| p.has(*r))
+    {
+        let overdue = s
+            .store
+            .maintenance_due(p.today, 0, None, &p.scope)
+            .await?
+            .iter()
+            .filter(|d| d.status == vigilo_service::maintenance::DueStatus::Overdue)
+            .count();
+        if overdue > 0 {
+            todos.push(Todo {
+                text: format!("{overdue} maintenance events are overdue"),
+                href: "/maintenance".into(),
+            });
+        }
+    }
     if p.has(Role::Auditor) {
         todos.push(Todo {
             text: "Check the audit chain end to end".into(),
@@ -359,6 +425,7 @@ async fn home(p: Principal, State(s): State<AppState>) -> Result<Response, PageE
         bar: Bar::of(&p),
         today: p.today.to_string(),
         todos,
+        overdue_tickets,
         devices: visible.len(),
         countries: by_country.into_iter().collect(),
     }))
@@ -444,6 +511,20 @@ struct DevicePage {
     software_history: Vec<(String, String)>,
     history: Vec<HistoryLine>,
     trainings: Vec<TrainingLine>,
+    service: Vec<ServiceLine>,
+    serial_query: String,
+}
+
+/// One service event of the device's backward trace.
+struct ServiceLine {
+    id: i64,
+    event_type: String,
+    performed: String,
+    technician: String,
+    procedure: String,
+    parts: String,
+    outcome: String,
+    ticket: Option<i64>,
 }
 
 async fn device(
@@ -504,8 +585,32 @@ async fn device(
             },
         })
         .collect();
+    let service = s
+        .store
+        .trace_device(&d.device)
+        .await?
+        .events
+        .into_iter()
+        .map(|e| ServiceLine {
+            id: e.id,
+            event_type: e.event_type,
+            performed: local(&s, e.performed_at),
+            technician: e.technician,
+            procedure: format!("{} v{}", e.procedure, e.procedure_version),
+            parts: e
+                .parts
+                .iter()
+                .map(|p| format!("{}:{}×{}", p.part, p.lot, p.qty))
+                .collect::<Vec<_>>()
+                .join(" "),
+            outcome: e.outcome.to_string(),
+            ticket: e.ticket,
+        })
+        .collect();
     Ok(page(&DevicePage {
         bar: Bar::of(&p),
+        service,
+        serial_query: url_encode(&d.device.serial),
         software: d.software.clone().unwrap_or_default(),
         software_history: d
             .software_history
