@@ -283,3 +283,144 @@ async fn sign_in_device_page_and_partner_refusal() {
     );
     c.close().await.unwrap();
 }
+
+/// The demo store, the real server and chromedriver, for one browser flow.
+struct Demo {
+    _dir: tempfile::TempDir,
+    _server: Running,
+    _driver: Running,
+    base: String,
+    client: Client,
+}
+
+async fn demo(devices: &str) -> Demo {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("demo.db");
+    let db = format!("sqlite://{}", db_path.display());
+    vigilo(
+        &db,
+        &[
+            "demo",
+            "--path",
+            db_path.to_str().unwrap(),
+            "--seed-only",
+            "--devices",
+            devices,
+        ],
+    );
+    let port = free_port();
+    let server = Running::spawn(
+        Command::new(env!("CARGO_BIN_EXE_vigilo"))
+            .args(["--db", &db, "serve", "--addr", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    let driver_port = free_port();
+    let driver = Running::spawn(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={driver_port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    wait_for_port(port);
+    wait_for_port(driver_port);
+    let client = browser(driver_port, &dir.path().join("profile")).await;
+    Demo {
+        _dir: dir,
+        _server: server,
+        _driver: driver,
+        base: format!("http://127.0.0.1:{port}"),
+        client,
+    }
+}
+
+async fn fill(c: &Client, css: &str, value: &str) {
+    let field = c.find(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+async fn choose(c: &Client, css: &str, value: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("{css} = {value}: {e}"));
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_desk_opens_a_ticket_and_the_service_form_names_a_missing_competence() {
+    if !browser_available() {
+        return;
+    }
+    let d = demo("50").await;
+    let (c, base) = (&d.client, d.base.as_str());
+
+    // The help desk takes a call and opens the ticket through the web form.
+    sign_in(c, base, "help.meyer", PASSWORD).await;
+    assert_eq!(text(c, "#who").await, "Lena Meyer");
+    click(c, "nav a[href='/tickets']").await;
+    text(c, "#new-ticket").await;
+    choose(c, "#channel", "portal").await;
+    fill(c, "#serial", "PT2-000042").await;
+    fill(c, "#summary", "Display flickers during therapy").await;
+    fill(c, "#reporter", "Ward 3, +49 30 1234").await;
+    click(c, "#open-ticket").await;
+    let notice = text(c, "#notice").await;
+    assert!(
+        notice.starts_with("Ticket ") && notice.ends_with(" opened."),
+        "{notice}"
+    );
+    let queue = text(c, "#queue").await;
+    let line = queue
+        .lines()
+        .find(|l| l.contains("Display flickers during therapy"))
+        .unwrap_or_else(|| panic!("the new ticket is in the queue:\n{queue}"));
+    assert!(
+        line.contains("PT2-000042") && line.contains("portal"),
+        "{line}"
+    );
+    save_screenshot(c, "queue.png").await;
+    click(c, "header form button").await;
+    text(c, "#sign-in").await;
+
+    // Quality enters a paper service report of a technician whose check on the effective
+    // procedure version failed: refused, and the form says exactly what is missing.
+    sign_in(c, base, "qm.weber", PASSWORD).await;
+    text(c, "#who").await;
+    c.goto(&format!("{base}/service/new?serial=PT2-000042"))
+        .await
+        .unwrap();
+    text(c, "#service-form").await;
+    choose(c, "#type", "battery-replacement").await;
+    choose(c, "#technician", "tech.dubois").await;
+    click(c, "#record").await;
+    let missing = text(c, "#refusal #missing").await;
+    assert!(
+        missing.contains("tech.dubois holds no passed competence check on SOP-SRV-001 version 2"),
+        "{missing}"
+    );
+    assert_eq!(
+        c.find(Locator::Css("#serial"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("PT2-000042"),
+        "the form keeps what was entered"
+    );
+    save_screenshot(c, "service-refused.png").await;
+    d.client.clone().close().await.unwrap();
+}
