@@ -894,37 +894,41 @@ impl Store {
         scope: &DeviceScope,
     ) -> Result<Vec<RecentService>> {
         let filter = country_in(scope);
+        // One row per part (or one for an event without parts). The LEFT JOIN keeps the events
+        // as the outer loop, so the planner walks the performed_at index and nothing else.
         let rows = sqlx::query(&format!(
             "SELECT e.id, d.serial, d.product, d.country, e.event_type, e.performed_at, \
-             e.technician, e.outcome FROM service_events e JOIN devices d ON d.id = e.device \
-             WHERE e.performed_at >= $1{filter} ORDER BY e.performed_at DESC, e.id DESC"
+             e.technician, e.outcome, p.part, p.lot, p.quantity FROM service_events e \
+             JOIN devices d ON d.id = e.device LEFT JOIN service_parts p ON p.event = e.id \
+             WHERE e.performed_at >= $1{filter} ORDER BY e.performed_at DESC, e.id DESC, p.id"
         ))
         .bind(since.as_microsecond())
         .fetch_all(&self.pool)
         .await?;
-        let part_rows = sqlx::query(&format!(
-            "SELECT p.event, p.part, p.lot, p.quantity FROM service_parts p \
-             JOIN service_events e ON e.id = p.event JOIN devices d ON d.id = e.device \
-             WHERE e.performed_at >= $1{filter} ORDER BY p.id"
-        ))
-        .bind(since.as_microsecond())
-        .fetch_all(&self.pool)
-        .await?;
-        let mut parts = parts_by_event(part_rows)?;
-        let mut out = Vec::with_capacity(rows.len());
+        let mut out: Vec<RecentService> = Vec::new();
         for r in rows {
             let id: i64 = r.try_get(0)?;
-            out.push(RecentService {
-                id,
-                serial: r.try_get(1)?,
-                product: r.try_get(2)?,
-                country: r.try_get(3)?,
-                event_type: r.try_get(4)?,
-                performed_at: instant(r.try_get(5)?)?,
-                technician: r.try_get(6)?,
-                outcome: parse_outcome(&r.try_get::<String, _>(7)?)?,
-                parts: parts.remove(&id).unwrap_or_default(),
-            });
+            if out.last().is_none_or(|e| e.id != id) {
+                out.push(RecentService {
+                    id,
+                    serial: r.try_get(1)?,
+                    product: r.try_get(2)?,
+                    country: r.try_get(3)?,
+                    event_type: r.try_get(4)?,
+                    performed_at: instant(r.try_get(5)?)?,
+                    technician: r.try_get(6)?,
+                    outcome: parse_outcome(&r.try_get::<String, _>(7)?)?,
+                    parts: Vec::new(),
+                });
+            }
+            if let Some(part) = r.try_get::<Option<String>, _>(8)? {
+                let event = out.last_mut().expect("pushed above");
+                event.parts.push(PartRef {
+                    part,
+                    lot: r.try_get(9)?,
+                    qty: r.try_get(10)?,
+                });
+            }
         }
         Ok(out)
     }
