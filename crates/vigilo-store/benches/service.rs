@@ -306,28 +306,29 @@ async fn main() -> Result<()> {
     );
 
     let since = now - SignedDuration::from_hours(24 * 90);
-    let mut samples = Vec::new();
-    let mut rows = 0;
-    for _ in 0..30 {
-        let t = Instant::now();
-        rows = store.recent_service(since, &DeviceScope::All).await?.len();
-        samples.push(t.elapsed());
-    }
-    println!(
-        "90-day list: {} ({rows} events listed)",
-        percentiles(samples)
-    );
     let partner = DeviceScope::Countries(vec![Country::parse("c", "AT")?]);
-    let mut samples = Vec::new();
-    for _ in 0..30 {
-        let t = Instant::now();
-        rows = store.recent_service(since, &partner).await?.len();
-        samples.push(t.elapsed());
+    for (label, scope, limit) in [
+        ("90-day list, whole fleet", &DeviceScope::All, None),
+        ("90-day list, one partner country", &partner, None),
+        (
+            "90-day list, first page of 500",
+            &DeviceScope::All,
+            Some(500),
+        ),
+    ] {
+        let mut samples = Vec::new();
+        let (mut rows, mut total) = (0, 0);
+        for _ in 0..30 {
+            let t = Instant::now();
+            let (events, all) = store.recent_service(since, scope, limit).await?;
+            (rows, total) = (events.len(), all);
+            samples.push(t.elapsed());
+        }
+        println!(
+            "{label}: {} ({rows} of {total} events listed)",
+            percentiles(samples)
+        );
     }
-    println!(
-        "90-day list, one partner country: {} ({rows} events listed)",
-        percentiles(samples)
-    );
 
     let t = Instant::now();
     let due = store

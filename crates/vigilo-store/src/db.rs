@@ -81,9 +81,14 @@ impl Store {
                 Box::pin(async move {
                     // WAL lets readers run beside the one writer; synchronous=FULL makes every
                     // commit durable across power loss, not just across a process crash.
+                    // A 64 MiB page cache per connection (default 2 MiB): with a million
+                    // service events, index inserts in instant order otherwise re-read most
+                    // pages from the OS (measured: bulk ingest fell from 21k to 11k events/s as
+                    // the store grew).
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;",
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; \
+                         PRAGMA cache_size = -65536;",
                     )
                     .await?;
                     Ok(())

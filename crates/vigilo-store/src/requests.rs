@@ -4,7 +4,7 @@
 
 use crate::registry::{NewAgreement, NewDevice, NewLot, NewProcedureVersion, NewTraining};
 use crate::service::{DeviceKey, NewServiceEvent, PartUse};
-use crate::tickets::ComplaintUpdate;
+use crate::tickets::{ComplaintUpdate, NewTicket};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer};
@@ -470,6 +470,24 @@ pub struct TicketInput {
     pub summary: String,
     pub description: Option<String>,
     pub reporter: Option<String>,
+}
+
+impl TicketInput {
+    /// The ticket to open, about `device` when the serial or UDI named one; the text given is
+    /// kept as the hint either way.
+    pub fn ticket(self, device: Option<Device>) -> NewTicket {
+        NewTicket {
+            channel: self.channel,
+            received_at: self.received_at,
+            reporter: self.reporter,
+            device,
+            device_hint: Some(self.device.value),
+            summary: self.summary,
+            description: self.description,
+            attachments: Vec::new(),
+            source_ref: None,
+        }
+    }
 }
 
 impl TicketRequest {

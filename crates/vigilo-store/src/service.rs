@@ -887,22 +887,35 @@ impl Store {
     }
 
     /// Service events performed since `since` on devices in `scope`, newest first, with their
-    /// parts (the 90-day service list).
+    /// parts (the 90-day service list); at most `limit` events, and how many there are in all.
     pub async fn recent_service(
         &self,
         since: Timestamp,
         scope: &DeviceScope,
-    ) -> Result<Vec<RecentService>> {
+        limit: Option<i64>,
+    ) -> Result<(Vec<RecentService>, i64)> {
         let filter = country_in(scope);
-        // One row per part (or one for an event without parts). The LEFT JOIN keeps the events
-        // as the outer loop, so the planner walks the performed_at index and nothing else.
-        let rows = sqlx::query(&format!(
-            "SELECT e.id, d.serial, d.product, d.country, e.event_type, e.performed_at, \
-             e.technician, e.outcome, p.part, p.lot, p.quantity FROM service_events e \
-             JOIN devices d ON d.id = e.device LEFT JOIN service_parts p ON p.event = e.id \
-             WHERE e.performed_at >= $1{filter} ORDER BY e.performed_at DESC, e.id DESC, p.id"
+        let total: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM service_events e JOIN devices d ON d.id = e.device \
+             WHERE e.performed_at >= $1{filter}"
         ))
         .bind(since.as_microsecond())
+        .fetch_one(&self.pool)
+        .await?;
+        // The page of events first, then one row per part (or one for an event without parts).
+        // The LEFT JOIN keeps the events as the outer loop, so the planner walks the
+        // performed_at index and nothing else.
+        let rows = sqlx::query(&format!(
+            "SELECT x.id, x.serial, x.product, x.country, x.event_type, x.performed_at, \
+             x.technician, x.outcome, p.part, p.lot, p.quantity FROM (\
+             SELECT e.id, d.serial, d.product, d.country, e.event_type, e.performed_at, \
+             e.technician, e.outcome FROM service_events e JOIN devices d ON d.id = e.device \
+             WHERE e.performed_at >= $1{filter} ORDER BY e.performed_at DESC, e.id DESC LIMIT $2\
+             ) x LEFT JOIN service_parts p ON p.event = x.id \
+             ORDER BY x.performed_at DESC, x.id DESC, p.id"
+        ))
+        .bind(since.as_microsecond())
+        .bind(limit.unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?;
         let mut out: Vec<RecentService> = Vec::new();
@@ -930,7 +943,7 @@ impl Store {
                 });
             }
         }
-        Ok(out)
+        Ok((out, total))
     }
 
     /// Devices in the field due or overdue, by `as_of + horizon_days`, for the events their

@@ -112,7 +112,7 @@ impl WriteTx {
         for value in values {
             let record = to_record(value)?;
             rows.push(to_sql(table, &record)?);
-            events.push(self.chain_event(action, table, None, record));
+            events.push(event_row(&self.chain_event(action, table, None, record)));
         }
         insert_rows(
             &mut self.tx,
@@ -180,16 +180,7 @@ impl WriteTx {
         before: Option<Record>,
         after: Record,
     ) -> Result<AuditEvent> {
-        let key = key_of(&after);
-        let event = self.chain.append(
-            self.at.as_microsecond(),
-            &self.actor,
-            action,
-            table.name,
-            &key,
-            before.map(Value::Object),
-            Some(Value::Object(after)),
-        );
+        let event = self.chain_event(action, table, before, after);
         insert_rows(
             &mut self.tx,
             self.backend,
@@ -201,16 +192,16 @@ impl WriteTx {
         Ok(event)
     }
 
-    /// Appends an insert's event to the chain and returns its row.
+    /// Appends a change's event to the chain (the caller stores its row).
     fn chain_event(
         &mut self,
         action: &str,
         table: &Table,
         before: Option<Record>,
         after: Record,
-    ) -> Vec<SqlValue> {
+    ) -> AuditEvent {
         let key = key_of(&after);
-        let event = self.chain.append(
+        self.chain.append(
             self.at.as_microsecond(),
             &self.actor,
             action,
@@ -218,8 +209,7 @@ impl WriteTx {
             &key,
             before.map(Value::Object),
             Some(Value::Object(after)),
-        );
-        event_row(&event)
+        )
     }
 
     /// Commits the records and their audit events together.

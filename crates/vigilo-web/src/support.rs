@@ -27,7 +27,7 @@ use vigilo_store::requests::{
 use vigilo_store::service::{
     DeviceTrace, LotTrace, MaintenanceDue, MatrixEntry, RecentService, ServiceRecord,
 };
-use vigilo_store::tickets::{Lookup, NewTicket, TicketDetail, TicketView};
+use vigilo_store::tickets::{Lookup, TicketDetail, TicketView};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 type Created<T> = Result<(StatusCode, Json<T>), ApiError>;
@@ -169,17 +169,7 @@ pub async fn open_ticket_as(
         Lookup::One(device) => Some(device),
         Lookup::Nothing | Lookup::Several(_) => None,
     };
-    let new = NewTicket {
-        channel: input.channel,
-        received_at: input.received_at,
-        reporter: input.reporter,
-        device,
-        device_hint: Some(input.device.value),
-        summary: input.summary,
-        description: input.description,
-        attachments: Vec::new(),
-        source_ref: None,
-    };
+    let new = input.ticket(device);
     Ok(s.store.open_ticket(&p.actor, new, now).await?)
 }
 
@@ -529,16 +519,25 @@ async fn record_service(
 pub struct RecentQuery {
     /// How many days back (default 90).
     pub days: Option<i64>,
+    /// At most this many events, newest first (default all).
+    pub limit: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct RecentList {
     pub since: Timestamp,
     pub as_of: Timestamp,
+    /// Events in the period, of which `events` holds the newest up to the limit.
+    pub total: i64,
     pub events: Vec<RecentService>,
 }
 
-pub async fn recent_for(s: &AppState, p: &Principal, days: i64) -> Result<RecentList, WebError> {
+pub async fn recent_for(
+    s: &AppState,
+    p: &Principal,
+    days: i64,
+    limit: Option<i64>,
+) -> Result<RecentList, WebError> {
     if !(0..=3650).contains(&days) {
         return Err(Invalid::new("days", "expected a number of days from 0 to 3650").into());
     }
@@ -546,10 +545,12 @@ pub async fn recent_for(s: &AppState, p: &Principal, days: i64) -> Result<Recent
     let since = as_of
         .checked_sub(SignedDuration::from_hours(24 * days))
         .unwrap_or(Timestamp::MIN);
+    let (events, total) = s.store.recent_service(since, &p.scope, limit).await?;
     Ok(RecentList {
         since,
         as_of,
-        events: s.store.recent_service(since, &p.scope).await?,
+        total,
+        events,
     })
 }
 
@@ -561,7 +562,9 @@ async fn recent_service(
     State(s): State<AppState>,
     Query(q): Query<RecentQuery>,
 ) -> ApiResult<RecentList> {
-    Ok(Json(recent_for(&s, &p, q.days.unwrap_or(90)).await?))
+    Ok(Json(
+        recent_for(&s, &p, q.days.unwrap_or(90), q.limit).await?,
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]

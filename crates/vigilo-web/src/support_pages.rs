@@ -806,13 +806,18 @@ struct DaysQuery {
     days: Option<i64>,
 }
 
+/// A page shows the newest events; a fleet's 90 days can hold tens of thousands.
+const PAGE_ROWS: i64 = 500;
+
 async fn recent(
     p: Principal,
     State(s): State<AppState>,
     Query(q): Query<DaysQuery>,
 ) -> Result<Response, PageError> {
     let days = q.days.unwrap_or(90);
-    let list = support::recent_for(&s, &p, days).await?;
+    let list = support::recent_for(&s, &p, days, Some(PAGE_ROWS)).await?;
+    let shown = list.events.len();
+    let total = list.total;
     let rows = list
         .events
         .into_iter()
@@ -832,7 +837,9 @@ async fn recent(
     Ok(page(&TablePage {
         bar: Bar::of(&p),
         title: format!("Service in the last {days} days"),
-        intro: "Service events on devices you may see, newest first. Record one with the service form (/service/new).".into(),
+        intro: format!(
+            "Service events on devices you may see, newest first: {shown} of {total}. The full list is at /api/service-events?days={days}. Record one with the service form (/service/new)."
+        ),
         headers: vec![
             "event",
             "performed",

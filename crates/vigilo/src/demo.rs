@@ -12,12 +12,16 @@ use jiff::{Timestamp, ToSpan};
 use std::path::PathBuf;
 use vigilo_registry::schedule::parse_schedule;
 use vigilo_registry::{
-    CheckKind, CheckResult, Country, EuClass, FdaClass, LotStatus, Product, Role,
+    CheckKind, CheckResult, Country, EuClass, FdaClass, LotStatus, OrgKind, Person,
+    ProcedureVersion, Product, QualityAgreement, Role, TrainingRecord,
 };
+use vigilo_service::{Channel, ServiceOutcome, TicketClass};
 use vigilo_store::registry::{
     Actor, Init, NewAgreement, NewDevice, NewLot, NewProcedureVersion, NewTraining,
 };
-use vigilo_store::{OpenMode, Store};
+use vigilo_store::service::{DeviceKey, NewServiceEvent, PartUse};
+use vigilo_store::tickets::{ComplaintUpdate, NewTicket};
+use vigilo_store::{OpenMode, Select, Store};
 
 #[derive(Args)]
 pub struct DemoArgs {
@@ -280,6 +284,234 @@ async fn seed(store: &Store, now: Timestamp, device_count: usize) -> anyhow::Res
             }
         }
     }
+    seed_service(store, &admin, now, &mut rng).await?;
+    seed_tickets(store, now, &mut rng).await?;
+    Ok(())
+}
+
+/// Two years of service history: yearly functional checks and a battery change at 24 months,
+/// each done by a technician the rules authorise on that day (some devices are left due, so the
+/// maintenance list has work on it), recorded as one bulk file would be.
+async fn seed_service(
+    store: &Store,
+    admin: &Actor,
+    now: Timestamp,
+    rng: &mut fastrand::Rng,
+) -> anyhow::Result<()> {
+    use vigilo_service::authorisation::{Engineer, authorise_service};
+    let zone = store.zone().await?;
+    let today = now.to_zoned(zone.clone()).date();
+    let procedures = store.fetch(Select::<ProcedureVersion>::all()).await?;
+    let agreements = store.fetch(Select::<QualityAgreement>::all()).await?;
+    let trainings = store.trainings(None).await?;
+    let orgs = store.orgs().await?;
+    let technicians: Vec<(Person, OrgKind, Vec<QualityAgreement>, Vec<TrainingRecord>)> = store
+        .persons()
+        .await?
+        .into_iter()
+        .filter(|p| p.roles.contains(&Role::Technician))
+        .map(|p| {
+            let kind = orgs
+                .iter()
+                .find(|o| o.org.id == p.org)
+                .map_or(OrgKind::Partner, |o| o.org.kind);
+            let theirs = agreements
+                .iter()
+                .filter(|a| a.org == p.org)
+                .cloned()
+                .collect();
+            let trained = trainings
+                .iter()
+                .filter(|t| t.person == p.id)
+                .cloned()
+                .collect();
+            (p, kind, theirs, trained)
+        })
+        .collect();
+    let mut items = Vec::new();
+    for d in store.devices(Some("pulsetherm-p2"), None).await? {
+        let built = d.device.manufactured_on.unwrap_or(today);
+        let mut plan: Vec<(&str, Date)> = Vec::new();
+        for year in 1..=3 {
+            plan.push((
+                "functional-check",
+                built.saturating_add((12 * year).months()),
+            ));
+        }
+        plan.push(("battery-replacement", built.saturating_add(24.months())));
+        for (event_type, due) in plan {
+            let day = due.saturating_add(rng.i64(-20..25).days());
+            // One in ten is left undone: the maintenance list shows them overdue.
+            if day >= today || rng.u8(..10) == 0 {
+                continue;
+            }
+            let start = rng.usize(..technicians.len());
+            let authorised = (0..technicians.len())
+                .map(|i| &technicians[(start + i) % technicians.len()])
+                .find(|(p, kind, theirs, trained)| {
+                    let engineer = Engineer {
+                        person: p,
+                        org_kind: *kind,
+                        agreements: theirs,
+                        trainings: trained,
+                    };
+                    authorise_service(engineer, &procedures, event_type, d.device.country, day)
+                        .is_ok()
+                });
+            let Some((tech, ..)) = authorised else {
+                continue;
+            };
+            let battery = event_type == "battery-replacement";
+            let lot = if day < today.saturating_sub(10.months()) {
+                "L2401"
+            } else {
+                "L2502"
+            };
+            items.push((
+                format!("demo service {}", items.len() + 1),
+                NewServiceEvent {
+                    device: DeviceKey::Device(d.device.clone()),
+                    event_type: event_type.into(),
+                    technician: tech.id.clone(),
+                    performed_at: day
+                        .at(rng.i8(8..17), rng.i8(0..60), 0, 0)
+                        .to_zoned(zone.clone())?
+                        .timestamp(),
+                    parts: if battery {
+                        vec![
+                            PartUse {
+                                part: Some("BAT-7420".into()),
+                                lot: lot.into(),
+                                quantity: 1,
+                            },
+                            PartUse {
+                                part: Some("SEAL-118".into()),
+                                lot: "S2404".into(),
+                                quantity: 2,
+                            },
+                        ]
+                    } else {
+                        Vec::new()
+                    },
+                    outcome: if rng.u8(..50) == 0 {
+                        ServiceOutcome::Fail
+                    } else {
+                        ServiceOutcome::Pass
+                    },
+                    ticket: None,
+                    software_after: None,
+                    findings: None,
+                    source_ref: None,
+                },
+            ));
+        }
+    }
+    store
+        .import_service_events(admin, items, now, &mut |_| {})
+        .await?;
+    Ok(())
+}
+
+/// A help-desk inbox of the last days: overdue and fresh tickets, a complaint under
+/// investigation flagged as a suspected serious incident, and a caller whose serial is unknown.
+async fn seed_tickets(
+    store: &Store,
+    now: Timestamp,
+    rng: &mut fastrand::Rng,
+) -> anyhow::Result<()> {
+    let help = store.actor("help.meyer").await?;
+    let qm = store.actor("qm.weber").await?;
+    let devices = store.devices(Some("pulsetherm-p2"), None).await?;
+    let calls = [
+        (Channel::Phone, 80, "Battery drains within two hours", None),
+        (
+            Channel::Email,
+            70,
+            "Display stays dark after self-test",
+            None,
+        ),
+        (
+            Channel::Portal,
+            30,
+            "Request for the current IFU in Italian",
+            Some((TicketClass::Information, "documentation request")),
+        ),
+        (
+            Channel::Partner,
+            20,
+            "Annual check found a cracked housing clip",
+            Some((TicketClass::Service, "wear part, scheduled repair")),
+        ),
+        (
+            Channel::Phone,
+            9,
+            "Unit switched off during therapy, patient transferred",
+            Some((TicketClass::Complaint, "malfunction during use")),
+        ),
+        (Channel::Field, 5, "Charger LED flickers", None),
+        (Channel::Email, 2, "Alarm tone very quiet", None),
+    ];
+    for (i, (channel, hours_ago, summary, triage)) in calls.into_iter().enumerate() {
+        let device = devices[rng.usize(..devices.len())].device.clone();
+        let received_at = now - (hours_ago as i64).hours();
+        let view = store
+            .open_ticket(
+                &help,
+                NewTicket {
+                    channel,
+                    received_at,
+                    reporter: Some(format!("caller {}", i + 1)),
+                    device_hint: Some(device.serial.clone()),
+                    device: Some(device),
+                    summary: summary.into(),
+                    description: None,
+                    attachments: Vec::new(),
+                    source_ref: None,
+                },
+                now,
+            )
+            .await?;
+        let Some((class, reason)) = triage else {
+            continue;
+        };
+        let id = view.ticket.id;
+        store
+            .triage_ticket(&help, id, class, reason.into(), now)
+            .await?;
+        if class == TicketClass::Complaint {
+            store.flag_serious(&help, id, received_at, now).await?;
+            store
+                .update_complaint(
+                    &qm,
+                    id,
+                    ComplaintUpdate {
+                        investigation: Some(
+                            "Unit returned; cell from lot L2405 shows internal short".into(),
+                        ),
+                        ..ComplaintUpdate::default()
+                    },
+                    now,
+                )
+                .await?;
+        }
+    }
+    store
+        .open_ticket(
+            &help,
+            NewTicket {
+                channel: Channel::Phone,
+                received_at: now - 6.hours(),
+                reporter: Some("Klinikum Nord, ward 3".into()),
+                device: None,
+                device_hint: Some("PT2-99x (caller unsure)".into()),
+                summary: "Device shows error E-41".into(),
+                description: None,
+                attachments: Vec::new(),
+                source_ref: None,
+            },
+            now,
+        )
+        .await?;
     Ok(())
 }
 

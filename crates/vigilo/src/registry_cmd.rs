@@ -517,12 +517,7 @@ async fn serial_or_udi(
     product: Option<String>,
     store: &vigilo_store::Store,
 ) -> anyhow::Result<(String, Option<String>)> {
-    let b = value.as_bytes();
-    let looks_like_udi = value.starts_with("(01)")
-        || value.starts_with(']')
-        || value.starts_with('\u{1d}')
-        || (b.len() > 16 && b.starts_with(b"01") && b[..16].iter().all(u8::is_ascii_digit));
-    if !looks_like_udi {
+    if !vigilo_store::tickets::looks_like_udi(value) {
         return Ok((input::label(field, value)?, product));
     }
     let udi = vigilo_udi::parse(value, ctx.now.to_zoned(jiff::tz::TimeZone::UTC).year())

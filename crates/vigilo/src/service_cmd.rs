@@ -13,6 +13,7 @@ use vigilo_registry::input::{self, Invalid};
 use vigilo_registry::{Device, DeviceScope};
 use vigilo_service::{Attachment, Channel, Correction, Reportability, ServiceOutcome, TicketClass};
 use vigilo_store::Store;
+use vigilo_store::requests::{ServiceRequest, Spelling, TicketRequest};
 use vigilo_store::service::{DeviceKey, NewServiceEvent, PartUse};
 use vigilo_store::tickets::{ComplaintUpdate, Lookup, NewTicket, TicketView};
 
@@ -179,30 +180,22 @@ pub async fn ticket(ctx: &Ctx, cmd: TicketCmd) -> anyhow::Result<()> {
             description,
             reporter,
         } => {
-            let channel = Channel::parse("--channel", &channel)?;
-            let received_at = input::instant("--received-at", &received_at)?;
-            let summary = input::text("--summary", &summary)?;
-            let description = description
-                .map(|d| input::text("--description", &d))
-                .transpose()?;
-            let (store, actor) = ctx.store_as().await?;
-            let (field, given) = match (&serial, &udi) {
-                (_, Some(u)) => ("--udi", u.clone()),
-                (Some(s), None) => ("--serial", s.clone()),
-                (None, None) => unreachable!("clap requires one"),
-            };
-            let device = ticket_device(ctx, &store, field, &given, product.as_deref()).await?;
-            let new = NewTicket {
+            let input = TicketRequest {
+                serial,
+                udi,
+                product,
                 channel,
-                received_at,
-                reporter,
-                device,
-                device_hint: Some(given),
+                received_at: Some(received_at),
                 summary,
                 description,
-                attachments: Vec::new(),
-                source_ref: None,
-            };
+                reporter,
+            }
+            .parse(Spelling::Flags, ctx.now)?;
+            let (store, actor) = ctx.store_as().await?;
+            let d = &input.device;
+            let device =
+                ticket_device(ctx, &store, &d.field, &d.value, d.product.as_deref()).await?;
+            let new = input.ticket(device);
             let view = store.open_ticket(&actor, new, ctx.now).await?;
             let zone = ctx.zone(&store).await?;
             ctx.out.emit(&view, || {
@@ -622,6 +615,9 @@ pub enum ServiceCmd {
         days: i64,
         #[arg(long, value_name = "INSTANT")]
         as_of: Option<String>,
+        /// At most this many events, newest first.
+        #[arg(long)]
+        limit: Option<i64>,
     },
 }
 
@@ -707,30 +703,36 @@ pub async fn service(ctx: &Ctx, cmd: ServiceCmd) -> anyhow::Result<()> {
             software_after,
             findings,
         } => {
-            let performed_at = input::instant("--at", &at)?;
-            let outcome = ServiceOutcome::parse("--outcome", &outcome)?;
-            let parts = parts
-                .iter()
-                .map(|p| PartUse::parse("--part", p))
-                .collect::<Result<Vec<_>, _>>()?;
-            let (store, actor) = ctx.store_as().await?;
-            let device = store
-                .find_device("--serial", &serial, product.as_deref(), reference_year(ctx))
-                .await?;
-            let new = NewServiceEvent {
-                device: DeviceKey::Device(device),
-                event_type: input::identifier("--type", &event_type)?,
+            let input = ServiceRequest {
+                serial: Some(serial),
+                udi: None,
+                product,
+                event_type,
                 technician,
-                performed_at,
+                performed_at: at,
                 parts,
                 outcome,
-                ticket,
+                ticket: ticket.map(|t| t.to_string()),
                 software_after,
-                findings: findings
-                    .map(|f| input::text("--findings", &f))
-                    .transpose()?,
-                source_ref: None,
-            };
+                findings,
+            }
+            .parse(Spelling::Flags)
+            // SPEC §5 spells the instant `--at` on the command line.
+            .map_err(|e| match e.field.as_str() {
+                "--performed-at" => Invalid::new("--at", e.problem),
+                _ => e,
+            })?;
+            let (store, actor) = ctx.store_as().await?;
+            let d = &input.device;
+            let device = store
+                .find_device(
+                    &d.field,
+                    &d.value,
+                    d.product.as_deref(),
+                    reference_year(ctx),
+                )
+                .await?;
+            let new = input.event(device);
             let record = store.record_service(&actor, new, ctx.now).await?;
             ctx.out.emit(&record, || {
                 format!(
@@ -778,7 +780,7 @@ pub async fn service(ctx: &Ctx, cmd: ServiceCmd) -> anyhow::Result<()> {
                 },
             )
         }
-        ServiceCmd::List { days, as_of } => {
+        ServiceCmd::List { days, as_of, limit } => {
             let as_of = match as_of {
                 Some(t) => input::instant("--as-of", &t)?,
                 None => ctx.now,
@@ -788,26 +790,21 @@ pub async fn service(ctx: &Ctx, cmd: ServiceCmd) -> anyhow::Result<()> {
                 .unwrap_or(Timestamp::MIN);
             let store = ctx.store().await?;
             let scope = scope_of(ctx, &store).await?;
-            let events = store.recent_service(since, &scope).await?;
+            let (events, total) = store.recent_service(since, &scope, limit).await?;
             let zone = ctx.zone(&store).await?;
             ctx.out.emit(
-                &json!({"since": since, "as_of": as_of, "events": events}),
+                &json!({"since": since, "as_of": as_of, "total": total, "events": events}),
                 || {
                     let rows: Vec<Vec<String>> = events
                         .iter()
                         .map(|e| {
-                            let parts: Vec<String> = e
-                                .parts
-                                .iter()
-                                .map(|p| format!("{}:{}×{}", p.part, p.lot, p.qty))
-                                .collect();
                             vec![
                                 e.id.to_string(),
                                 local(e.performed_at, &zone),
                                 e.serial.clone(),
                                 e.event_type.clone(),
                                 e.technician.clone(),
-                                parts.join(" "),
+                                parts_text(&e.parts),
                                 e.outcome.to_string(),
                             ]
                         })
@@ -828,6 +825,14 @@ pub async fn service(ctx: &Ctx, cmd: ServiceCmd) -> anyhow::Result<()> {
             )
         }
     }
+}
+
+fn parts_text(parts: &[vigilo_store::service::PartRef]) -> String {
+    let items: Vec<String> = parts
+        .iter()
+        .map(|p| format!("{}:{}×{}", p.part, p.lot, p.qty))
+        .collect();
+    items.join(" ")
 }
 
 #[derive(Subcommand)]
@@ -892,18 +897,13 @@ pub async fn trace(ctx: &Ctx, cmd: TraceCmd) -> anyhow::Result<()> {
                     .events
                     .iter()
                     .map(|e| {
-                        let parts: Vec<String> = e
-                            .parts
-                            .iter()
-                            .map(|p| format!("{}:{}×{}", p.part, p.lot, p.qty))
-                            .collect();
                         vec![
                             e.id.to_string(),
                             local(e.performed_at, &zone),
                             e.event_type.clone(),
                             e.technician.clone(),
                             format!("{} v{}", e.procedure, e.procedure_version),
-                            parts.join(" "),
+                            parts_text(&e.parts),
                             e.outcome.to_string(),
                         ]
                     })
