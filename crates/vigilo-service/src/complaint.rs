@@ -35,15 +35,7 @@ mod tests {
     use super::*;
 
     fn empty() -> Complaint {
-        Complaint {
-            id: 1,
-            investigation: None,
-            reportability: None,
-            reportability_rationale: None,
-            correction: None,
-            correction_rationale: None,
-            capa_ref: None,
-        }
+        Complaint::open(1)
     }
 
     #[test]

@@ -79,6 +79,21 @@ pub struct Complaint {
     pub capa_ref: Option<String>,
 }
 
+impl Complaint {
+    /// The record a ticket gets when it is triaged as a complaint: nothing decided yet.
+    pub fn open(ticket: i64) -> Complaint {
+        Complaint {
+            id: ticket,
+            investigation: None,
+            reportability: None,
+            reportability_rationale: None,
+            correction: None,
+            correction_rationale: None,
+            capa_ref: None,
+        }
+    }
+}
+
 /// A suspected serious incident flagged on a ticket (SPEC §3.1): the awareness instant starts
 /// the vigilance clocks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -88,18 +88,16 @@ pub fn format_left(left: SignedDuration) -> String {
 
 /// The intake queue's order: overdue first (longest overdue on top), then open by due instant,
 /// then triaged and closed, newest first.
-pub fn sort_queue(tickets: &mut [Ticket], as_of: Timestamp) {
-    tickets.sort_by(|a, b| {
-        let (sa, sb) = (state(a, as_of), state(b, as_of));
-        sa.cmp(&sb).then_with(|| match sa {
-            TriageState::Overdue | TriageState::Open => {
-                a.triage_due.cmp(&b.triage_due).then(a.id.cmp(&b.id))
-            }
-            TriageState::Triaged | TriageState::Closed => {
-                b.received_at.cmp(&a.received_at).then(b.id.cmp(&a.id))
-            }
-        })
-    });
+pub fn queue_order(a: &Ticket, b: &Ticket, as_of: Timestamp) -> std::cmp::Ordering {
+    let (sa, sb) = (state(a, as_of), state(b, as_of));
+    sa.cmp(&sb).then_with(|| match sa {
+        TriageState::Overdue | TriageState::Open => {
+            a.triage_due.cmp(&b.triage_due).then(a.id.cmp(&b.id))
+        }
+        TriageState::Triaged | TriageState::Closed => {
+            b.received_at.cmp(&a.received_at).then(b.id.cmp(&a.id))
+        }
+    })
 }
 
 #[cfg(test)]
@@ -167,7 +165,7 @@ mod tests {
     #[test]
     fn the_queue_puts_overdue_first() {
         let as_of: Timestamp = "2026-03-05T12:00:00Z".parse().unwrap();
-        let mut q = vec![
+        let mut q = [
             ticket(1, "2026-03-05T08:00:00Z", 48), // open, due 03-07
             ticket(2, "2026-03-02T08:00:00Z", 48), // overdue by 1 d 4 h
             Ticket {
@@ -177,7 +175,7 @@ mod tests {
             ticket(4, "2026-03-01T08:00:00Z", 48), // overdue by 2 d 4 h
             ticket(5, "2026-03-04T08:00:00Z", 48), // open, due 03-06
         ];
-        sort_queue(&mut q, as_of);
+        q.sort_by(|a, b| queue_order(a, b, as_of));
         let ids: Vec<i64> = q.iter().map(|t| t.id).collect();
         assert_eq!(ids, [4, 2, 5, 1, 3]);
         assert_eq!(format_left(time_left(&q[0], as_of).unwrap()), "-2 d 4 h");

@@ -739,30 +739,6 @@ impl Store {
         self.fetch(select).await
     }
 
-    /// The one device a serial (and optional product) names.
-    pub async fn resolve_device(
-        &self,
-        field: &str,
-        serial: &str,
-        product: Option<&str>,
-    ) -> Result<Device> {
-        let mut found = self.devices_by_serial(serial, product).await?;
-        match found.len() {
-            1 => Ok(found.remove(0)),
-            0 => invalid(field, format!("no device with serial {serial:?}")),
-            _ => {
-                let products: Vec<&str> = found.iter().map(|d| d.product.as_str()).collect();
-                invalid(
-                    field,
-                    format!(
-                        "serial {serial:?} belongs to devices of several products ({}): give --product",
-                        products.join(", ")
-                    ),
-                )
-            }
-        }
-    }
-
     pub async fn devices(
         &self,
         product: Option<&str>,
@@ -1170,6 +1146,10 @@ impl Store {
             tx.commit().await?;
         }
         Ok(after)
+    }
+
+    pub async fn lot_by_id(&self, id: i64) -> Result<Option<PartLot>> {
+        self.fetch_one(Select::<PartLot>::all().eq("id", id)).await
     }
 
     pub async fn lots(&self) -> Result<Vec<PartLot>> {

@@ -91,12 +91,55 @@ pub struct ServiceRecord {
     pub parts: Vec<ServicePart>,
 }
 
-/// What a partner's or the manufacturer's engineer brings to the rule.
-struct EngineerFacts {
-    person: Person,
-    org_kind: OrgKind,
+/// A person with what the service rule looks at: their organisation's kind and agreements and
+/// their training records.
+#[derive(Debug, Clone)]
+pub struct EngineerFacts {
+    pub person: Person,
+    pub org_kind: OrgKind,
+    pub agreements: Vec<QualityAgreement>,
+    pub trainings: Vec<TrainingRecord>,
+}
+
+impl EngineerFacts {
+    pub fn engineer(&self) -> Engineer<'_> {
+        Engineer {
+            person: &self.person,
+            org_kind: self.org_kind,
+            agreements: &self.agreements,
+            trainings: &self.trainings,
+        }
+    }
+}
+
+/// Joins people to their organisation's kind and agreements and to their trainings.
+fn engineer_facts(
+    orgs: Vec<Organisation>,
     agreements: Vec<QualityAgreement>,
+    persons: Vec<Person>,
     trainings: Vec<TrainingRecord>,
+) -> HashMap<String, EngineerFacts> {
+    let kinds: HashMap<String, OrgKind> = orgs.into_iter().map(|o| (o.id, o.kind)).collect();
+    let mut by_org: HashMap<String, Vec<QualityAgreement>> = HashMap::new();
+    for a in agreements {
+        by_org.entry(a.org.clone()).or_default().push(a);
+    }
+    let mut by_person: HashMap<String, Vec<TrainingRecord>> = HashMap::new();
+    for t in trainings {
+        by_person.entry(t.person.clone()).or_default().push(t);
+    }
+    persons
+        .into_iter()
+        .map(|p| {
+            let facts = EngineerFacts {
+                org_kind: kinds.get(&p.org).copied().unwrap_or(OrgKind::Partner),
+                agreements: by_org.get(&p.org).cloned().unwrap_or_default(),
+                trainings: by_person.remove(&p.id).unwrap_or_default(),
+                person: p,
+            };
+            (facts.person.id.clone(), facts)
+        })
+        .collect()
 }
 
 struct LotStock {
@@ -162,33 +205,12 @@ async fn load_context(
             }
         }
     }
-    let orgs: HashMap<String, OrgKind> = tx
-        .fetch(Select::<Organisation>::all())
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.kind))
-        .collect();
-    let mut agreements: HashMap<String, Vec<QualityAgreement>> = HashMap::new();
-    for a in tx.fetch(Select::<QualityAgreement>::all()).await? {
-        agreements.entry(a.org.clone()).or_default().push(a);
-    }
-    let mut trainings: HashMap<String, Vec<TrainingRecord>> = HashMap::new();
-    for t in by::<TrainingRecord>(tx, "person", &wanted.technicians).await? {
-        trainings.entry(t.person.clone()).or_default().push(t);
-    }
-    let engineers = by::<Person>(tx, "id", &wanted.technicians)
-        .await?
-        .into_iter()
-        .map(|p| {
-            let facts = EngineerFacts {
-                org_kind: orgs.get(&p.org).copied().unwrap_or(OrgKind::Partner),
-                agreements: agreements.get(&p.org).cloned().unwrap_or_default(),
-                trainings: trainings.remove(&p.id).unwrap_or_default(),
-                person: p,
-            };
-            (facts.person.id.clone(), facts)
-        })
-        .collect();
+    let engineers = engineer_facts(
+        tx.fetch(Select::<Organisation>::all()).await?,
+        tx.fetch(Select::<QualityAgreement>::all()).await?,
+        by::<Person>(tx, "id", &wanted.technicians).await?,
+        by::<TrainingRecord>(tx, "person", &wanted.technicians).await?,
+    );
     let mut lots = HashMap::new();
     let mut lots_by_number: HashMap<String, Vec<String>> = HashMap::new();
     for lot in by::<PartLot>(tx, "lot", &wanted.lots).await? {
@@ -378,12 +400,7 @@ impl ServiceContext {
         }
         let day = new.performed_at.to_zoned(self.zone.clone()).date();
         let authorised = authorise_service(
-            Engineer {
-                person: &engineer.person,
-                org_kind: engineer.org_kind,
-                agreements: &engineer.agreements,
-                trainings: &engineer.trainings,
-            },
+            engineer.engineer(),
             &self.procedures,
             &new.event_type,
             device.country,
@@ -674,6 +691,8 @@ async fn stored_refs(
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LotTraceEntry {
+    /// The device's id (for links).
+    pub device: i64,
     pub serial: String,
     pub product: String,
     pub country: String,
@@ -815,7 +834,7 @@ impl Store {
     pub async fn trace_lot(&self, lot: &PartLot) -> Result<LotTrace> {
         let rows = sqlx::query(
             "SELECT d.serial, d.product, d.country, e.id, e.event_type, e.performed_at, \
-             e.technician, p.quantity FROM service_parts p \
+             e.technician, p.quantity, d.id FROM service_parts p \
              JOIN service_events e ON e.id = p.event JOIN devices d ON d.id = e.device \
              WHERE p.lot_id = $1 ORDER BY e.performed_at, e.id",
         )
@@ -825,6 +844,7 @@ impl Store {
         let mut devices = Vec::with_capacity(rows.len());
         for r in rows {
             devices.push(LotTraceEntry {
+                device: r.try_get(8)?,
                 serial: r.try_get(0)?,
                 product: r.try_get(1)?,
                 country: r.try_get(2)?,
@@ -1022,50 +1042,40 @@ impl Store {
         Ok(out)
     }
 
+    /// Everyone holding the technician role, with what the service rule looks at, by id.
+    pub async fn engineers(&self) -> Result<Vec<EngineerFacts>> {
+        let mut all: Vec<EngineerFacts> = engineer_facts(
+            self.fetch(Select::<Organisation>::all()).await?,
+            self.fetch(Select::<QualityAgreement>::all()).await?,
+            self.persons().await?,
+            self.trainings(None).await?,
+        )
+        .into_values()
+        .filter(|f| f.person.roles.contains(&Role::Technician))
+        .collect();
+        all.sort_by(|a, b| a.person.id.cmp(&b.person.id));
+        Ok(all)
+    }
+
     /// Who may do which service event type today, on which procedure version, until when.
     pub async fn training_matrix(&self, today: Date) -> Result<Vec<MatrixEntry>> {
-        let orgs: HashMap<String, OrgKind> = self
-            .fetch(Select::<Organisation>::all())
-            .await?
-            .into_iter()
-            .map(|o| (o.id, o.kind))
-            .collect();
-        let mut agreements: HashMap<String, Vec<QualityAgreement>> = HashMap::new();
-        for a in self.fetch(Select::<QualityAgreement>::all()).await? {
-            agreements.entry(a.org.clone()).or_default().push(a);
-        }
-        let mut trainings: HashMap<String, Vec<TrainingRecord>> = HashMap::new();
-        for t in self.trainings(None).await? {
-            trainings.entry(t.person.clone()).or_default().push(t);
-        }
         let procedures = self.fetch(Select::<ProcedureVersion>::all()).await?;
         let types = self.event_types().await?;
-        let none_trained = Vec::new();
         let mut out = Vec::new();
-        for person in self.persons().await? {
-            if !person.roles.contains(&Role::Technician) {
-                continue;
-            }
-            let kind = orgs.get(&person.org).copied().unwrap_or(OrgKind::Partner);
-            let none = Vec::new();
-            let their_agreements = agreements.get(&person.org).unwrap_or(&none);
-            let valid: Vec<&QualityAgreement> = their_agreements
+        for facts in self.engineers().await? {
+            let person = &facts.person;
+            let kind = facts.org_kind;
+            let valid: Vec<&QualityAgreement> = facts
+                .agreements
                 .iter()
                 .filter(|a| a.valid_from <= today && today <= a.valid_to)
                 .collect();
-            let countries = (kind == OrgKind::Partner).then(|| {
-                let mut cs: Vec<Country> = valid.iter().flat_map(|a| a.countries.clone()).collect();
-                cs.sort();
-                cs.dedup();
-                cs
-            });
+            let countries = match DeviceScope::of(kind, &facts.agreements, today) {
+                DeviceScope::All => None,
+                DeviceScope::Countries(cs) => Some(cs),
+            };
             for t in &types {
-                let engineer = Engineer {
-                    person: &person,
-                    org_kind: kind,
-                    agreements: their_agreements,
-                    trainings: trainings.get(&person.id).unwrap_or(&none_trained),
-                };
+                let engineer = facts.engineer();
                 // A partner is checked against any one country its agreements cover, so the
                 // matrix shows competence; the country itself is checked per device.
                 let probe = countries

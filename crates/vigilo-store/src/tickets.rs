@@ -149,7 +149,9 @@ impl Store {
             .await?
         {
             Lookup::One(d) => Ok(d),
-            Lookup::Nothing => Err(Invalid::new(field, format!("no device {value:?}")).into()),
+            Lookup::Nothing => {
+                Err(Invalid::new(field, format!("no device with serial or UDI {value:?}")).into())
+            }
             Lookup::Several(ds) => {
                 let products: Vec<&str> = ds.iter().map(|d| d.product.as_str()).collect();
                 Err(Invalid::new(
@@ -402,11 +404,7 @@ impl Store {
             view.country = country;
             views.push(view);
         }
-        let mut order: Vec<Ticket> = views.iter().map(|v| v.ticket.clone()).collect();
-        triage::sort_queue(&mut order, as_of);
-        let rank: std::collections::HashMap<i64, usize> =
-            order.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
-        views.sort_by_key(|v| rank[&v.ticket.id]);
+        views.sort_by(|a, b| triage::queue_order(&a.ticket, &b.ticket, as_of));
         Ok(views)
     }
 
@@ -515,16 +513,7 @@ impl Store {
         };
         tx.update("ticket.triage", &before, &after).await?;
         if class == TicketClass::Complaint && complaint.is_none() {
-            let record = Complaint {
-                id,
-                investigation: None,
-                reportability: None,
-                reportability_rationale: None,
-                correction: None,
-                correction_rationale: None,
-                capa_ref: None,
-            };
-            tx.insert("complaint.open", &record).await?;
+            tx.insert("complaint.open", &Complaint::open(id)).await?;
         }
         tx.commit().await?;
         self.ticket_view(after, now).await

@@ -315,7 +315,7 @@ async fn software_history_keeps_every_version(db: &TestDb) {
     let w = world(db).await;
     let d = w
         .store
-        .resolve_device("--serial", "SN-1", None)
+        .find_device("--serial", "SN-1", None, 2026)
         .await
         .unwrap();
     let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap();

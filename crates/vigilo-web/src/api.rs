@@ -571,10 +571,8 @@ pub async fn change_lot_status(
     let status = LotStatus::parse("status", status)?;
     let lot = s
         .store
-        .lots()
+        .lot_by_id(id)
         .await?
-        .into_iter()
-        .find(|l| l.id == id)
         .ok_or_else(|| WebError::NotFound(format!("no lot {id}")))?;
     Ok(s.store
         .set_lot_status(&p.actor, &lot, status, (s.clock)())

@@ -675,7 +675,7 @@ async fn service_submit(
 // ---- reading pages ---------------------------------------------------------------------------
 
 struct TraceLine {
-    device_id: Option<i64>,
+    device_id: i64,
     serial: String,
     country: String,
     event: i64,
@@ -700,22 +700,14 @@ async fn lot_trace(
 ) -> Result<Response, PageError> {
     let lot = s
         .store
-        .lots()
+        .lot_by_id(id)
         .await?
-        .into_iter()
-        .find(|l| l.id == id)
         .ok_or_else(|| WebError::NotFound(format!("no lot {id}")))?;
     let trace = lot_trace_for(&s, &p, &lot).await?;
     let mut rows = Vec::with_capacity(trace.devices.len());
     for d in &trace.devices {
-        let device_id = s
-            .store
-            .devices_by_serial(&d.serial, Some(&d.product))
-            .await?
-            .first()
-            .map(|x| x.id);
         rows.push(TraceLine {
-            device_id,
+            device_id: d.device,
             serial: d.serial.clone(),
             country: d.country.clone(),
             event: d.event,

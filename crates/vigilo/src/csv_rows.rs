@@ -2,8 +2,12 @@
 //! Every bad row is reported with its line (the line a quoted multi-line row starts on), and
 //! a file with any bad row yields nothing.
 
+use crate::Ctx;
+use crate::output::Progress;
+use serde_json::json;
 use std::path::Path;
 use vigilo_registry::Invalid;
+use vigilo_store::registry::ImportSummary;
 
 /// At most this many bad rows are listed; the rest are counted.
 const MAX_REPORTED: usize = 20;
@@ -76,4 +80,41 @@ pub fn read<T>(
         .into());
     }
     Ok(items)
+}
+
+/// Runs a batch import (all items in one transaction) with a progress bar on a terminal.
+pub async fn import_with_progress<T>(
+    ctx: &Ctx,
+    label: &str,
+    items: Vec<T>,
+    import: impl AsyncFnOnce(
+        Vec<T>,
+        &mut (dyn FnMut(usize) + Send),
+    ) -> vigilo_store::Result<ImportSummary>,
+) -> anyhow::Result<ImportSummary> {
+    let progress = Progress::new(ctx.progress, ctx.out.json, label, items.len() as u64);
+    let summary = import(items, &mut |done| progress.set(done as u64)).await;
+    progress.finish();
+    Ok(summary?)
+}
+
+/// Prints what an import of `file` did: `{"file", "added", "unchanged"}`.
+pub fn emit_summary(
+    ctx: &Ctx,
+    file: &Path,
+    summary: &ImportSummary,
+    added: &str,
+    unchanged: &str,
+) -> anyhow::Result<()> {
+    ctx.out.emit(
+        &json!({"file": file.display().to_string(), "added": summary.added, "unchanged": summary.unchanged}),
+        || {
+            format!(
+                "{}: {} {added}, {} {unchanged}",
+                file.display(),
+                summary.added,
+                summary.unchanged
+            )
+        },
+    )
 }

@@ -12,8 +12,7 @@ use jiff::{Timestamp, ToSpan};
 use std::path::PathBuf;
 use vigilo_registry::schedule::parse_schedule;
 use vigilo_registry::{
-    CheckKind, CheckResult, Country, EuClass, FdaClass, LotStatus, OrgKind, Person,
-    ProcedureVersion, Product, QualityAgreement, Role, TrainingRecord,
+    CheckKind, CheckResult, Country, EuClass, FdaClass, LotStatus, ProcedureVersion, Product, Role,
 };
 use vigilo_service::{Channel, ServiceOutcome, TicketClass};
 use vigilo_store::registry::{
@@ -298,36 +297,11 @@ async fn seed_service(
     now: Timestamp,
     rng: &mut fastrand::Rng,
 ) -> anyhow::Result<()> {
-    use vigilo_service::authorisation::{Engineer, authorise_service};
+    use vigilo_service::authorisation::authorise_service;
     let zone = store.zone().await?;
     let today = now.to_zoned(zone.clone()).date();
     let procedures = store.fetch(Select::<ProcedureVersion>::all()).await?;
-    let agreements = store.fetch(Select::<QualityAgreement>::all()).await?;
-    let trainings = store.trainings(None).await?;
-    let orgs = store.orgs().await?;
-    let technicians: Vec<(Person, OrgKind, Vec<QualityAgreement>, Vec<TrainingRecord>)> = store
-        .persons()
-        .await?
-        .into_iter()
-        .filter(|p| p.roles.contains(&Role::Technician))
-        .map(|p| {
-            let kind = orgs
-                .iter()
-                .find(|o| o.org.id == p.org)
-                .map_or(OrgKind::Partner, |o| o.org.kind);
-            let theirs = agreements
-                .iter()
-                .filter(|a| a.org == p.org)
-                .cloned()
-                .collect();
-            let trained = trainings
-                .iter()
-                .filter(|t| t.person == p.id)
-                .cloned()
-                .collect();
-            (p, kind, theirs, trained)
-        })
-        .collect();
+    let technicians = store.engineers().await?;
     let mut items = Vec::new();
     for d in store.devices(Some("pulsetherm-p2"), None).await? {
         let built = d.device.manufactured_on.unwrap_or(today);
@@ -348,17 +322,11 @@ async fn seed_service(
             let start = rng.usize(..technicians.len());
             let authorised = (0..technicians.len())
                 .map(|i| &technicians[(start + i) % technicians.len()])
-                .find(|(p, kind, theirs, trained)| {
-                    let engineer = Engineer {
-                        person: p,
-                        org_kind: *kind,
-                        agreements: theirs,
-                        trainings: trained,
-                    };
-                    authorise_service(engineer, &procedures, event_type, d.device.country, day)
+                .find(|f| {
+                    authorise_service(f.engineer(), &procedures, event_type, d.device.country, day)
                         .is_ok()
                 });
-            let Some((tech, ..)) = authorised else {
+            let Some(tech) = authorised else {
                 continue;
             };
             let battery = event_type == "battery-replacement";
@@ -372,7 +340,7 @@ async fn seed_service(
                 NewServiceEvent {
                     device: DeviceKey::Device(d.device.clone()),
                     event_type: event_type.into(),
-                    technician: tech.id.clone(),
+                    technician: tech.person.id.clone(),
                     performed_at: day
                         .at(rng.i8(8..17), rng.i8(0..60), 0, 0)
                         .to_zoned(zone.clone())?

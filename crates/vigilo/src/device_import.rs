@@ -1,8 +1,6 @@
 //! `vigilo device import FILE.csv`: register a fleet from manufacturing or shipping records.
 
 use crate::Ctx;
-use crate::output::Progress;
-use serde_json::json;
 use std::path::Path;
 use vigilo_registry::Country;
 use vigilo_registry::input::{self, Invalid};
@@ -72,28 +70,16 @@ fn read(file: &Path, product: &Option<String>) -> anyhow::Result<Vec<(String, Ne
 pub async fn run(ctx: &Ctx, file: &Path, product: Option<String>) -> anyhow::Result<()> {
     let items = read(file, &product)?;
     let (store, actor) = ctx.store_as().await?;
-    let progress = Progress::new(
-        ctx.progress,
-        ctx.out.json,
-        "device import",
-        items.len() as u64,
-    );
-    let summary = store
-        .import_devices(&actor, items, ctx.now, &mut |done| {
-            progress.set(done as u64)
+    let summary =
+        crate::csv_rows::import_with_progress(ctx, "device import", items, async |items, done| {
+            store.import_devices(&actor, items, ctx.now, done).await
         })
-        .await;
-    progress.finish();
-    let summary = summary?;
-    ctx.out.emit(
-        &json!({"file": file.display().to_string(), "added": summary.added, "unchanged": summary.unchanged}),
-        || {
-            format!(
-                "{}: {} devices added, {} already registered with the same data",
-                file.display(),
-                summary.added,
-                summary.unchanged
-            )
-        },
+        .await?;
+    crate::csv_rows::emit_summary(
+        ctx,
+        file,
+        &summary,
+        "devices added",
+        "already registered with the same data",
     )
 }

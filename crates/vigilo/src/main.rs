@@ -155,10 +155,7 @@ impl Ctx {
 
     /// The manufacturer's time zone: it decides calendar dates and how instants are shown.
     pub async fn zone(&self, store: &Store) -> anyhow::Result<jiff::tz::TimeZone> {
-        let org = store.manufacturer().await?;
-        Ok(jiff::tz::TimeZone::get(
-            org.timezone.as_deref().unwrap_or("UTC"),
-        )?)
+        Ok(store.zone().await?)
     }
 
     /// Today in the manufacturer's time zone.

@@ -500,44 +500,11 @@ impl DeviceRef {
         ctx: &Ctx,
         store: &vigilo_store::Store,
     ) -> anyhow::Result<vigilo_registry::Device> {
-        let (serial, product) =
-            serial_or_udi(ctx, "SERIAL", &self.serial, self.product.clone(), store).await?;
+        let year = ctx.now.to_zoned(jiff::tz::TimeZone::UTC).year();
         Ok(store
-            .resolve_device("SERIAL", &serial, product.as_deref())
+            .find_device("SERIAL", &self.serial, self.product.as_deref(), year)
             .await?)
     }
-}
-
-/// A serial typed or scanned: a string that parses as a GS1 UDI is read as one (SPEC §2: a
-/// UDI is accepted wherever a serial is asked for), and its GTIN then names the product.
-async fn serial_or_udi(
-    ctx: &Ctx,
-    field: &str,
-    value: &str,
-    product: Option<String>,
-    store: &vigilo_store::Store,
-) -> anyhow::Result<(String, Option<String>)> {
-    if !vigilo_store::tickets::looks_like_udi(value) {
-        return Ok((input::label(field, value)?, product));
-    }
-    let udi = vigilo_udi::parse(value, ctx.now.to_zoned(jiff::tz::TimeZone::UTC).year())
-        .map_err(|e| Invalid::new(field, format!("UDI {value:?}: {e}")))?;
-    let serial = udi.serial.ok_or_else(|| {
-        Invalid::new(
-            field,
-            format!("UDI {value:?} carries no serial number (AI 21)"),
-        )
-    })?;
-    let product = match product {
-        Some(p) => Some(p),
-        None => store
-            .products()
-            .await?
-            .into_iter()
-            .find(|p| p.udi_di.as_deref() == Some(udi.gtin.as_str()))
-            .map(|p| p.id),
-    };
-    Ok((serial, product))
 }
 
 #[derive(Subcommand)]

@@ -2,7 +2,7 @@
 //! `trace`, `maintenance due` and `training matrix`.
 
 use crate::Ctx;
-use crate::output::{Progress, local, opt, table};
+use crate::output::{local, opt, table};
 use clap::Subcommand;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -446,12 +446,10 @@ async fn import_ticket_items(
     label: &str,
 ) -> anyhow::Result<()> {
     let unidentified = items.iter().filter(|(_, t)| t.device.is_none()).count();
-    let progress = Progress::new(ctx.progress, ctx.out.json, label, items.len() as u64);
-    let summary = store
-        .import_tickets(actor, items, ctx.now, &mut |done| progress.set(done as u64))
-        .await;
-    progress.finish();
-    let summary = summary?;
+    let summary = crate::csv_rows::import_with_progress(ctx, label, items, async |items, done| {
+        store.import_tickets(actor, items, ctx.now, done).await
+    })
+    .await?;
     ctx.out.emit(
         &json!({"source": source, "added": summary.added, "unchanged": summary.unchanged,
                 "device_unidentified": unidentified}),
@@ -755,29 +753,23 @@ pub async fn service(ctx: &Ctx, cmd: ServiceCmd) -> anyhow::Result<()> {
                 service_from_row,
             )?;
             let (store, actor) = ctx.store_as().await?;
-            let progress = Progress::new(
-                ctx.progress,
-                ctx.out.json,
+            let summary = crate::csv_rows::import_with_progress(
+                ctx,
                 "service import",
-                items.len() as u64,
-            );
-            let summary = store
-                .import_service_events(&actor, items, ctx.now, &mut |done| {
-                    progress.set(done as u64)
-                })
-                .await;
-            progress.finish();
-            let summary = summary?;
-            ctx.out.emit(
-                &json!({"file": file.display().to_string(), "added": summary.added, "unchanged": summary.unchanged}),
-                || {
-                    format!(
-                        "{}: {} service events recorded, {} already recorded",
-                        file.display(),
-                        summary.added,
-                        summary.unchanged
-                    )
+                items,
+                async |items, done| {
+                    store
+                        .import_service_events(&actor, items, ctx.now, done)
+                        .await
                 },
+            )
+            .await?;
+            crate::csv_rows::emit_summary(
+                ctx,
+                &file,
+                &summary,
+                "service events recorded",
+                "already recorded",
             )
         }
         ServiceCmd::List { days, as_of, limit } => {
