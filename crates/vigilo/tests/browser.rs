@@ -142,43 +142,11 @@ async fn sign_in_device_page_and_partner_refusal() {
     if !browser_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("demo.db");
-    let db = format!("sqlite://{}", db_path.display());
-    let seeded = vigilo(
-        &db,
-        &[
-            "demo",
-            "--path",
-            db_path.to_str().unwrap(),
-            "--seed-only",
-            "--devices",
-            "200",
-        ],
-    );
-    assert_eq!(seeded["devices"], 200);
-    let german = vigilo(&db, &["device", "list", "--country", "DE"])["devices"][0]["id"]
+    let d = demo("200").await;
+    let german = vigilo(&d.db, &["device", "list", "--country", "DE"])["devices"][0]["id"]
         .as_i64()
         .unwrap();
-
-    let port = free_port();
-    let _server = Running::spawn(
-        Command::new(env!("CARGO_BIN_EXE_vigilo"))
-            .args(["--db", &db, "serve", "--addr", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
-    let driver_port = free_port();
-    let _driver = Running::spawn(
-        Command::new(CHROMEDRIVER)
-            .arg(format!("--port={driver_port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
-    wait_for_port(port);
-    wait_for_port(driver_port);
-    let base = format!("http://127.0.0.1:{port}");
-    let c = browser(driver_port, &dir.path().join("profile")).await;
+    let (base, c) = (d.base.clone(), d.client.clone());
 
     // Anyone not signed in is sent to the sign-in page, and back after it.
     c.goto(&format!("{base}/devices")).await.unwrap();
@@ -286,14 +254,21 @@ async fn sign_in_device_page_and_partner_refusal() {
 
 /// The demo store, the real server and chromedriver, for one browser flow.
 struct Demo {
+    /// One browser flow at a time: two Chromiums starting at once on two cores made chromedriver
+    /// answer a session request with an empty body.
+    _turn: tokio::sync::MutexGuard<'static, ()>,
     _dir: tempfile::TempDir,
+    db: String,
     _server: Running,
     _driver: Running,
     base: String,
     client: Client,
 }
 
+static BROWSER_TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 async fn demo(devices: &str) -> Demo {
+    let turn = BROWSER_TURN.lock().await;
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("demo.db");
     let db = format!("sqlite://{}", db_path.display());
@@ -326,7 +301,9 @@ async fn demo(devices: &str) -> Demo {
     wait_for_port(driver_port);
     let client = browser(driver_port, &dir.path().join("profile")).await;
     Demo {
+        _turn: turn,
         _dir: dir,
+        db,
         _server: server,
         _driver: driver,
         base: format!("http://127.0.0.1:{port}"),
