@@ -86,6 +86,15 @@ pub enum Action {
     CloseTicket,
     FlagSerious,
     RecordService,
+    CodeTicket,
+    AcknowledgeCase,
+    DecideCase,
+    RecordSubmission,
+    RecordCaseDetails,
+    ManageHolidays,
+    OpenFsca,
+    RecordFscaAcknowledgement,
+    RecordReview,
 }
 
 impl Action {
@@ -113,6 +122,15 @@ impl Action {
             Action::CloseTicket => "close a ticket",
             Action::FlagSerious => "flag a suspected serious incident",
             Action::RecordService => "record a service event",
+            Action::CodeTicket => "give a ticket IMDRF codes",
+            Action::AcknowledgeCase => "acknowledge a vigilance case",
+            Action::DecideCase => "decide a vigilance case's reportability",
+            Action::RecordSubmission => "record a vigilance report's submission",
+            Action::RecordCaseDetails => "record a vigilance case's incident details",
+            Action::ManageHolidays => "maintain the public-holiday calendars",
+            Action::OpenFsca => "open a field safety corrective action",
+            Action::RecordFscaAcknowledgement => "record a customer's FSCA acknowledgement",
+            Action::RecordReview => "record the monthly PMS review",
         }
     }
 
@@ -147,6 +165,15 @@ impl Action {
             // Office staff may enter a paper service report; the technician named in it must
             // still be authorised (vigilo-service::authorisation).
             Action::RecordService => &[Admin, Quality, Technician],
+            Action::CodeTicket => &[Triager, Quality, Vigilance, Pms],
+            // The 24-hour escalation ends when a vigilance officer has the case; the
+            // reportability decision and the reports are theirs (MDR Art. 15 PRRC).
+            Action::AcknowledgeCase | Action::DecideCase | Action::RecordSubmission => &[Vigilance],
+            Action::RecordCaseDetails => &[Vigilance, Quality],
+            Action::ManageHolidays => &[Admin, Vigilance, Quality],
+            Action::OpenFsca => &[Vigilance, Quality],
+            Action::RecordFscaAcknowledgement => &[Vigilance, Quality, Triager],
+            Action::RecordReview => &[Pms, Quality],
         }
     }
 }

@@ -96,6 +96,12 @@ impl Market {
     }
 }
 
+impl fmt::Display for Market {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// On the wire a string.
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for Country {
