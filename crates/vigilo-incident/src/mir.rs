@@ -141,6 +141,7 @@ pub struct MirDevice {
 
 /// Form section 3: the incident.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct MirIncident {
     /// 1.2 b on the form.
     pub incident_date: Option<Date>,
@@ -166,6 +167,7 @@ pub struct MirIncident {
 
 /// Form section 3: the patient involved, where known.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct MirPatient {
     pub age: Option<Age>,
     pub sex: Option<Sex>,
@@ -176,6 +178,7 @@ pub struct MirPatient {
 
 /// Form section 4: the manufacturer's preliminary or final analysis.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct MirInvestigation {
     /// Results of the manufacturer's analysis so far.
     pub analysis_results: Option<String>,

@@ -5,7 +5,9 @@
 mod accounts;
 mod audit;
 mod db;
+pub mod drafts;
 mod error;
+pub mod fsca;
 mod query;
 mod record;
 pub mod registry;
@@ -13,6 +15,8 @@ pub mod requests;
 pub mod schema;
 pub mod service;
 pub mod tickets;
+pub mod trends;
+pub mod vigilance;
 mod write;
 
 pub use accounts::WebSession;

@@ -64,6 +64,15 @@ fn instant_micros(column: &str, v: &Value) -> Result<i64, Error> {
     Ok(t.as_microsecond())
 }
 
+fn has_fraction(v: &Value) -> bool {
+    match v {
+        Value::Number(n) => n.is_f64(),
+        Value::Array(items) => items.iter().any(has_fraction),
+        Value::Object(fields) => fields.values().any(has_fraction),
+        _ => false,
+    }
+}
+
 /// The canonical record of a value: exactly the table's columns, instants at stored precision.
 pub fn to_record<T: Stored>(value: &T) -> Result<Record, Error> {
     let table = T::TABLE;
@@ -83,6 +92,13 @@ pub fn to_record<T: Stored>(value: &T) -> Result<Record, Error> {
             (Kind::Instant, v) => instant_text(instant_micros(c.name, &v)?)
                 .map(Value::String)
                 .ok_or_else(|| bad_instant(c.name, &v))?,
+            (_, v) if has_fraction(&v) => {
+                return Err(Error::Internal(format!(
+                    "{}.{}: holds a fractional number, which the audit chain's canonical JSON \
+                     cannot carry; keep such a document as JSON text",
+                    table.name, c.name
+                )));
+            }
             (_, v) => v,
         };
         record.insert(c.name.to_owned(), v);

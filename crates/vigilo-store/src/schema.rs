@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use vigilo_registry as reg;
 use vigilo_service as svc;
+use vigilo_vigilance as vig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -135,4 +136,31 @@ tables! {
          text("software_before"), text("software_after"), text("findings"), text("source_ref")];
     SERVICE_PARTS: svc::ServicePart = "service_parts"
         [int("id"), int("event"), text("part"), text("lot"), int("lot_id"), int("quantity")];
+    HOLIDAYS: vig::HolidayRecord = "holidays"
+        [int("id"), text("country"), text("date"), text("name"), text("source")];
+    VIGILANCE_ACKNOWLEDGEMENTS: vig::Acknowledgement = "vigilance_acknowledgements"
+        [int("id"), int("case_id"), text("person"), instant("at")];
+    VIGILANCE_DECISIONS: vig::Decision = "vigilance_decisions"
+        [int("id"), int("case_id"), text("category"), text("rationale"), instant("clock_from"),
+         text("decided_by"), instant("decided_at")];
+    VIGILANCE_SUBMISSIONS: vig::Submission = "vigilance_submissions"
+        [int("id"), int("case_id"), text("market"), text("kind"), instant("submitted_at"),
+         text("reference"), text("recorded_by"), instant("recorded_at")];
+    VIGILANCE_DETAILS: vig::CaseDetails = "vigilance_details"
+        [int("id"), text("details"), text("updated_by"), instant("updated_at")];
+    TICKET_CODES: vig::TicketCode = "ticket_codes"
+        [int("id"), int("ticket"), text("annex"), text("code"), text("coded_by"), instant("coded_at")];
+    FSCAS: vig::Fsca = "fscas"
+        [text("id"), text("title"), text("product"), json("versions"), json("lots"), json("serials"),
+         json("countries"), text("reason"), text("notice"), int("case_id"), text("opened_by"),
+         instant("opened_at")];
+    FSCA_DEVICES: vig::FscaDevice = "fsca_devices"
+        [int("id"), text("fsca"), int("device"), text("serial"), text("country"), text("customer"),
+         text("software")];
+    FSCA_ACKNOWLEDGEMENTS: vig::FscaAcknowledgement = "fsca_acknowledgements"
+        [int("id"), text("fsca"), text("customer"), instant("acknowledged_at"), text("recorded_by"),
+         instant("recorded_at")];
+    PMS_REVIEWS: vig::Review = "pms_reviews"
+        [text("id"), text("signals"), text("decision"), text("notes"), text("reviewer"),
+         instant("reviewed_at")];
 }

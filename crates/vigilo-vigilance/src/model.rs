@@ -5,6 +5,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+use vigilo_incident::mir::{MirIncident, MirInvestigation, MirPatient};
 pub use vigilo_registry::country::Market;
 use vigilo_registry::word_enum;
 
@@ -129,6 +130,24 @@ pub struct Submission {
     pub recorded_at: Timestamp,
 }
 
+/// Documents that hold fractional numbers (rates, p-values, a patient's weight) are kept in
+/// their record as JSON text: the audit chain's canonical form has no floats (vigilo-audit).
+pub mod json_text {
+    use serde::de::{DeserializeOwned, Error as _};
+    use serde::ser::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&serde_json::to_string(value).map_err(S::Error::custom)?)
+    }
+
+    pub fn deserialize<'de, T: DeserializeOwned, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<T, D::Error> {
+        serde_json::from_str(&String::deserialize(d)?).map_err(D::Error::custom)
+    }
+}
+
 /// An organisation-maintained public holiday of a country, beyond the national ones computed
 /// by rule (a regional holiday at the competent authority's seat, a one-off closure).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,47 +161,29 @@ pub struct HolidayRecord {
     pub source: String,
 }
 
-/// The incident facts a report draft needs (MIR sections 4–6, FDA 3500A sections A, B, H),
-/// gathered as the investigation goes on. Codes are IMDRF AET codes of the named annex.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The incident facts a report draft needs, kept as the MIR form's own sections 2–5 (incident,
+/// patient, investigation, comments) as the investigation goes on; the administrative,
+/// manufacturer and device sections come from the records Vigilo already holds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct IncidentDetails {
-    pub incident_date: Option<Date>,
-    pub narrative: Option<String>,
-    /// Annex A: medical device problem.
-    pub device_problem_codes: Vec<String>,
-    /// Annex G: medical device component.
-    pub component_codes: Vec<String>,
-    /// Annex E: clinical signs, symptoms and conditions.
-    pub health_effect_codes: Vec<String>,
-    /// Annex F: health impact.
-    pub health_impact_codes: Vec<String>,
-    pub patients_involved: Option<u32>,
-    pub patient_age_years: Option<u32>,
-    /// `female`, `male` or `unknown`.
-    pub patient_sex: Option<String>,
-    pub patient_weight_kg: Option<u32>,
-    /// Who operated the device: `healthcare-professional`, `patient`, `caregiver`, `other`.
-    pub operator: Option<String>,
-    pub remedial_action: Option<String>,
-    /// Annex B: type of investigation.
-    pub investigation_types: Vec<String>,
-    /// Annex C: investigation findings.
-    pub investigation_findings: Vec<String>,
-    /// Annex D: investigation conclusion.
-    pub investigation_conclusions: Vec<String>,
-    pub root_cause: Option<String>,
-    pub corrective_action: Option<String>,
-    pub next_report_due: Option<Date>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub incident: MirIncident,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub patient: MirPatient,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub investigation: MirInvestigation,
+    pub comments: Option<String>,
 }
 
 /// The current incident facts of a case (one record per case, replaced as it evolves).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseDetails {
     /// The case's id.
     pub id: i64,
+    #[serde(with = "json_text")]
     pub details: IncidentDetails,
     pub updated_by: String,
     pub updated_at: Timestamp,
@@ -271,6 +272,7 @@ pub struct Review {
     /// The month, `YYYY-MM`.
     pub id: String,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[serde(with = "json_text")]
     pub signals: serde_json::Value,
     pub decision: ReviewDecision,
     pub notes: String,

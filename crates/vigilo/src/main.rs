@@ -7,9 +7,11 @@ mod demo;
 mod device_import;
 mod output;
 mod registry_cmd;
+mod review_cmd;
 mod scan_cmd;
 mod service_cmd;
 mod tools_cmd;
+mod vigilance_cmd;
 mod web_cmd;
 
 use clap::{Parser, Subcommand};
@@ -90,6 +92,21 @@ enum Command {
     /// Service events: recorded only by authorised engineers.
     #[command(subcommand)]
     Service(service_cmd::ServiceCmd),
+    /// Vigilance cases: deadlines, escalation, decisions, reports and report drafts.
+    #[command(subcommand)]
+    Vigilance(vigilance_cmd::VigilanceCmd),
+    /// Public-holiday calendars that EU and US deadlines are counted with.
+    #[command(subcommand)]
+    Holidays(vigilance_cmd::HolidaysCmd),
+    /// Field safety corrective actions: device lists per customer and acknowledgements.
+    #[command(subcommand)]
+    Fsca(vigilance_cmd::FscaCmd),
+    /// Trend tests (MDR Art. 88): monthly rates per product, part, lot and problem code
+    /// against a baseline.
+    Trends(review_cmd::TrendsCmd),
+    /// The monthly PMS service-data review and its quarterly summary.
+    #[command(subcommand)]
+    Review(review_cmd::ReviewCmd),
     /// Part-lot and device traceability.
     #[command(subcommand)]
     Trace(service_cmd::TraceCmd),
@@ -187,6 +204,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ticket(c) => service_cmd::ticket(&ctx, c).await,
         Command::Intake(c) => service_cmd::intake(&ctx, c).await,
         Command::Service(c) => service_cmd::service(&ctx, c).await,
+        Command::Vigilance(c) => vigilance_cmd::vigilance(&ctx, c).await,
+        Command::Holidays(c) => vigilance_cmd::holidays(&ctx, c).await,
+        Command::Fsca(c) => vigilance_cmd::fsca(&ctx, c).await,
+        Command::Trends(c) => review_cmd::trends(&ctx, c).await,
+        Command::Review(c) => review_cmd::review(&ctx, c).await,
         Command::Trace(c) => service_cmd::trace(&ctx, c).await,
         Command::Maintenance(c) => service_cmd::maintenance(&ctx, c).await,
         Command::Config(c) => service_cmd::config(&ctx, c).await,

@@ -162,6 +162,14 @@ pub enum TicketCmd {
         #[arg(long, value_name = "INSTANT")]
         aware_at: String,
     },
+    /// Give the ticket IMDRF codes (Annex A device problem, E/F health effects, G component):
+    /// what trends per problem code and the PSUR count.
+    Code {
+        id: i64,
+        /// An IMDRF AET code; its letter names the annex (repeatable).
+        #[arg(long = "imdrf", required = true)]
+        codes: Vec<String>,
+    },
     /// Import a legacy help-desk export (CSV): all rows or none.
     Import {
         file: PathBuf,
@@ -350,6 +358,26 @@ pub async fn ticket(ctx: &Ctx, cmd: TicketCmd) -> anyhow::Result<()> {
                     }
                 },
             )
+        }
+        TicketCmd::Code { id, codes } => {
+            let codes = codes
+                .into_iter()
+                .map(|c| {
+                    let annex = c.trim().get(..1).unwrap_or("").parse().map_err(|_| {
+                        Invalid::new(
+                            "--imdrf",
+                            format!("{c:?} is not an IMDRF code: expected a letter A–G and digits, e.g. A0705"),
+                        )
+                    })?;
+                    Ok((annex, c))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let (store, actor) = ctx.store_as().await?;
+            let all = store.code_ticket(&actor, id, &codes, ctx.now).await?;
+            ctx.out.emit(&json!({"ticket": id, "codes": all}), || {
+                let list: Vec<String> = all.iter().map(|c| c.code.clone()).collect();
+                format!("ticket {id}: IMDRF {}", list.join(", "))
+            })
         }
         TicketCmd::Import { file } => import_tickets(ctx, &file).await,
     }

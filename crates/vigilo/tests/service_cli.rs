@@ -10,46 +10,6 @@ use std::path::PathBuf;
 use support::*;
 use vigilo_testdb::TestDb;
 
-/// A command line written as one string; double quotes group words.
-fn words(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut any = false;
-    for c in line.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                any = true;
-            }
-            c if c.is_whitespace() && !quoted => {
-                if any {
-                    out.push(std::mem::take(&mut cur));
-                    any = false;
-                }
-            }
-            c => {
-                cur.push(c);
-                any = true;
-            }
-        }
-    }
-    if any {
-        out.push(cur);
-    }
-    out
-}
-
-fn ok(db: &TestDb, line: &str) -> Value {
-    let w = words(line);
-    json(db, &w.iter().map(String::as_str).collect::<Vec<_>>())
-}
-
-fn refused(db: &TestDb, line: &str, code: i32) -> String {
-    let w = words(line);
-    fails(db, &w.iter().map(String::as_str).collect::<Vec<_>>(), code)
-}
-
 fn intake_data(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../vigilo-intake/tests/data")

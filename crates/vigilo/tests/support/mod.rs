@@ -152,3 +152,45 @@ pub fn add_device(db: &TestDb, serial: &str, country: &str) -> Value {
         ],
     )
 }
+
+/// A command line written as one string; double quotes group words.
+pub fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in line.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(cur);
+    }
+    out
+}
+
+/// Runs a command line (see [`words`]) with `--json`; expects success.
+pub fn ok(db: &TestDb, line: &str) -> Value {
+    let w = words(line);
+    json(db, &w.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// Runs a command line expecting exit status `code`; returns stderr.
+pub fn refused(db: &TestDb, line: &str, code: i32) -> String {
+    let w = words(line);
+    fails(db, &w.iter().map(String::as_str).collect::<Vec<_>>(), code)
+}

@@ -1,0 +1,311 @@
+//! Trend detection (MDR Art. 88) and the monthly PMS service-data review (SPEC §3.4):
+//! `vigilo trends` and `vigilo review`.
+
+use crate::Ctx;
+use crate::output::table;
+use clap::{Args, Subcommand};
+use serde_json::json;
+use vigilo_registry::input::Invalid;
+use vigilo_trends::{Assessment, Month, TrendConfig};
+use vigilo_vigilance::{Review, ReviewDecision};
+
+/// The statistical settings of an assessment.
+#[derive(Args, Clone)]
+pub struct TrendArgs {
+    /// Months before the assessed one that make the baseline.
+    #[arg(long, default_value_t = 12)]
+    baseline_months: u32,
+    /// Significance level of the exact tests (the CUSUM's interval is matched to it).
+    #[arg(long, default_value_t = 0.01)]
+    alpha: f64,
+}
+
+impl TrendArgs {
+    fn config(&self) -> anyhow::Result<TrendConfig> {
+        let base = TrendConfig::default();
+        let config = TrendConfig {
+            baseline_months: self.baseline_months,
+            alpha: self.alpha,
+            cusum_h: TrendConfig::matched_cusum_h(self.alpha, base.cusum_k_ratio),
+            ..base
+        };
+        config
+            .validate()
+            .map_err(|e| Invalid::new("--alpha/--baseline-months", e.to_string()))?;
+        Ok(config)
+    }
+}
+
+fn month(field: &str, value: &str) -> anyhow::Result<Month> {
+    value
+        .parse()
+        .map_err(|e| Invalid::new(field, format!("{e}")).into())
+}
+
+fn assessment_rows(list: &[Assessment]) -> String {
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|a| {
+            let p = |m: vigilo_trends::Method| {
+                a.tests
+                    .iter()
+                    .find(|t| t.method == m)
+                    .map_or("-".to_owned(), |t| match t.p_value {
+                        Some(p) => format!("{p:.4}"),
+                        None => format!("{:.2}/{:.2}", t.statistic, t.threshold),
+                    })
+            };
+            vec![
+                if a.signal { "SIGNAL" } else { "" }.to_owned(),
+                a.dimension.clone(),
+                a.subject.clone(),
+                a.observed.to_string(),
+                format!("{:.2}", a.expected),
+                format!("{:.3}", a.baseline_rate_per_1000),
+                p(vigilo_trends::Method::PoissonExact),
+                p(vigilo_trends::Method::ConditionalBinomial),
+                p(vigilo_trends::Method::PoissonCusum),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "",
+            "by",
+            "subject",
+            "observed",
+            "expected",
+            "base/1000",
+            "poisson p",
+            "binomial p",
+            "cusum S/h",
+        ],
+        &rows,
+    )
+}
+
+/// `vigilo trends`: a product's monthly rates and the tests against the baseline.
+#[derive(Args)]
+pub struct TrendsCmd {
+    #[arg(long)]
+    product: String,
+    /// The month assessed, YYYY-MM.
+    #[arg(long)]
+    month: String,
+    /// Only this dimension: product, part, lot or problem-code.
+    #[arg(long)]
+    by: Option<String>,
+    #[command(flatten)]
+    settings: TrendArgs,
+}
+
+pub async fn trends(ctx: &Ctx, cmd: TrendsCmd) -> anyhow::Result<()> {
+    let month = month("--month", &cmd.month)?;
+    let config = cmd.settings.config()?;
+    if let Some(by) = &cmd.by
+        && !["product", "part", "lot", "problem-code"].contains(&by.as_str())
+    {
+        return Err(Invalid::new(
+            "--by",
+            format!("{by:?}: expected product, part, lot or problem-code"),
+        )
+        .into());
+    }
+    let store = ctx.store().await?;
+    let list: Vec<Assessment> = store
+        .trends(&cmd.product, month, &config)
+        .await?
+        .into_iter()
+        .filter(|a| cmd.by.as_ref().is_none_or(|b| &a.dimension == b))
+        .collect();
+    let signals = list.iter().filter(|a| a.signal).count();
+    ctx.out.emit(
+        &json!({"product": cmd.product, "month": month, "alpha": config.alpha,
+                "baseline_months": config.baseline_months, "cusum_h": config.cusum_h,
+                "signals": signals, "assessments": list}),
+        || {
+            format!(
+                "{} {month}: {signals} signal(s) of {} subjects (alpha {}, {}-month baseline)\n{}",
+                cmd.product,
+                list.len(),
+                config.alpha,
+                config.baseline_months,
+                assessment_rows(&list)
+            )
+        },
+    )
+}
+
+#[derive(Subcommand)]
+pub enum ReviewCmd {
+    /// Build the month's signals: trend tests per product, part, lot and problem code, and the
+    /// safety-relevant complaints.
+    Build {
+        #[arg(long)]
+        month: String,
+        #[command(flatten)]
+        settings: TrendArgs,
+    },
+    /// Record the reviewer's decision with the signals as built now.
+    Record {
+        #[arg(long)]
+        month: String,
+        /// no-action, monitor, capa or trend-report.
+        #[arg(long)]
+        decision: String,
+        /// The written record of the review.
+        #[arg(long)]
+        notes: String,
+        #[command(flatten)]
+        settings: TrendArgs,
+    },
+    List,
+    /// The quarter's reviews, signals and decisions (e.g. --quarter 2026-Q4).
+    Quarterly {
+        #[arg(long)]
+        quarter: String,
+    },
+}
+
+fn quarter_months(value: &str) -> anyhow::Result<[Month; 3]> {
+    let bad = || {
+        Invalid::new(
+            "--quarter",
+            format!("{value:?} is not a quarter: expected YYYY-Qn, e.g. 2026-Q4"),
+        )
+    };
+    let (year, q) = value.trim().split_once("-Q").ok_or_else(bad)?;
+    let year: i16 = year.parse().map_err(|_| bad())?;
+    let q: i8 = q.parse().map_err(|_| bad())?;
+    if !(1..=4).contains(&q) {
+        return Err(bad().into());
+    }
+    let first = Month::new(year, (q - 1) * 3 + 1).map_err(|_| bad())?;
+    Ok([first, first.next(), first.next().next()])
+}
+
+fn signal_count(r: &Review) -> usize {
+    r.signals["signals"].as_array().map_or(0, Vec::len)
+}
+
+pub async fn review(ctx: &Ctx, cmd: ReviewCmd) -> anyhow::Result<()> {
+    match cmd {
+        ReviewCmd::Build { month: m, settings } => {
+            let m = month("--month", &m)?;
+            let store = ctx.store().await?;
+            let material = store.review_material(m, &settings.config()?).await?;
+            ctx.out.emit(&material, || {
+                format!(
+                    "PMS review {m}: {} complaints, {} suspected serious incidents, {} signal(s) among {} subjects\n{}",
+                    material.complaints,
+                    material.suspected_serious,
+                    material.signals.len(),
+                    material.subjects_assessed,
+                    assessment_rows(&material.signals)
+                )
+            })
+        }
+        ReviewCmd::Record {
+            month: m,
+            decision,
+            notes,
+            settings,
+        } => {
+            let m = month("--month", &m)?;
+            let decision = ReviewDecision::parse("--decision", &decision)?;
+            let (store, actor) = ctx.store_as().await?;
+            let review = store
+                .record_review(&actor, m, decision, &notes, &settings.config()?, ctx.now)
+                .await?;
+            ctx.out.emit(&review, || {
+                format!(
+                    "review {} recorded: {} ({} signal(s))",
+                    review.id,
+                    review.decision,
+                    signal_count(&review)
+                )
+            })
+        }
+        ReviewCmd::List => {
+            let store = ctx.store().await?;
+            let reviews = store.reviews().await?;
+            let rows: Vec<Vec<String>> = reviews
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.id.clone(),
+                        r.decision.to_string(),
+                        signal_count(r).to_string(),
+                        r.reviewer.clone(),
+                        r.notes.clone(),
+                    ]
+                })
+                .collect();
+            ctx.out.emit(&json!({"reviews": reviews}), || {
+                table(
+                    &["month", "decision", "signals", "reviewer", "notes"],
+                    &rows,
+                )
+            })
+        }
+        ReviewCmd::Quarterly { quarter } => {
+            let months = quarter_months(&quarter)?;
+            let store = ctx.store().await?;
+            let reviews = store.reviews().await?;
+            let per_month: Vec<serde_json::Value> = months
+                .iter()
+                .map(|m| {
+                    let r = reviews.iter().find(|r| r.id == m.to_string());
+                    json!({
+                        "month": m,
+                        "reviewed": r.is_some(),
+                        "decision": r.map(|r| r.decision),
+                        "signals": r.map_or(0, signal_count),
+                        "complaints": r.and_then(|r| r.signals["complaints"].as_i64()),
+                        "suspected_serious": r.and_then(|r| r.signals["suspected_serious"].as_i64()),
+                        "notes": r.map(|r| r.notes.clone()),
+                    })
+                })
+                .collect();
+            let unreviewed: Vec<String> = months
+                .iter()
+                .filter(|m| !reviews.iter().any(|r| r.id == m.to_string()))
+                .map(ToString::to_string)
+                .collect();
+            let actions: Vec<&str> = reviews
+                .iter()
+                .filter(|r| months.iter().any(|m| r.id == m.to_string()))
+                .filter(|r| r.decision != ReviewDecision::NoAction)
+                .map(|r| r.id.as_str())
+                .collect();
+            ctx.out.emit(
+                &json!({"quarter": quarter, "months": per_month, "not_reviewed": unreviewed,
+                        "months_with_action": actions}),
+                || {
+                    let rows: Vec<Vec<String>> = per_month
+                        .iter()
+                        .map(|m| {
+                            ["month", "decision", "signals", "complaints", "notes"]
+                                .iter()
+                                .map(|k| match &m[k] {
+                                    serde_json::Value::String(s) => s.clone(),
+                                    serde_json::Value::Null => "-".to_owned(),
+                                    v => v.to_string(),
+                                })
+                                .collect()
+                        })
+                        .collect();
+                    let mut s = format!("PMS quarterly summary {quarter}\n");
+                    s.push_str(&table(
+                        &["month", "decision", "signals", "complaints", "notes"],
+                        &rows,
+                    ));
+                    if !unreviewed.is_empty() {
+                        s.push_str(&format!("not reviewed: {}\n", unreviewed.join(", ")));
+                    }
+                    s
+                },
+            )
+        }
+    }
+}
