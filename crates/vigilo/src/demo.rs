@@ -3,24 +3,30 @@
 //! A class IIa portable therapy device sold in five EU member states, about 2,000 devices, a
 //! battery replaced every 24 months and a yearly functional check, an internal service team and
 //! a partner covering two countries, procedures in two versions, training records, two years of
-//! software history. Generated from a fixed seed, relative to today, so every run looks alike.
+//! software history, a help-desk inbox, two years of complaints with a rise in battery complaints
+//! last month, vigilance cases in every state, an FSCA and earlier PMS reviews. Generated from a
+//! fixed seed, relative to today, so every run looks alike.
 
 use crate::Ctx;
 use clap::Args;
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use std::path::PathBuf;
+use vigilo_incident::Annex;
 use vigilo_registry::schedule::parse_schedule;
 use vigilo_registry::{
     CheckKind, CheckResult, Country, EuClass, FdaClass, LotStatus, ProcedureVersion, Product, Role,
 };
 use vigilo_service::{Channel, ServiceOutcome, TicketClass};
+use vigilo_store::fsca::NewFsca;
 use vigilo_store::registry::{
     Actor, Init, NewAgreement, NewDevice, NewLot, NewProcedureVersion, NewTraining,
 };
 use vigilo_store::service::{DeviceKey, NewServiceEvent, PartUse};
 use vigilo_store::tickets::{ComplaintUpdate, NewTicket};
 use vigilo_store::{OpenMode, Select, Store};
+use vigilo_trends::{Month, TrendConfig};
+use vigilo_vigilance::{Category, IncidentDetails, ReportKind, ReviewDecision};
 
 #[derive(Args)]
 pub struct DemoArgs {
@@ -98,17 +104,30 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<()> {
     let db = format!("--db {url}");
     let summary = serde_json::json!({"store": url, "devices": devices, "audit_events": events, "fresh": fresh,
         "password": DEMO_PASSWORD,
-        "sign_in_as": {"admin": "admin", "quality": "qm.weber", "technician": "tech.schmidt",
+        "sign_in_as": {"admin": "admin", "quality": "qm.weber", "vigilance": "vig.laurent",
+                       "pms": "pms.rossi", "technician": "tech.schmidt",
                        "partner_technician": "alp.huber", "auditor": "audit.nb"}});
     let people = format!(
-        "People (password {DEMO_PASSWORD}): qm.weber (quality), tech.schmidt (technician),\n\
-         alp.huber (partner technician, AT and IT only), audit.nb (auditor, read-only), admin."
+        "People (password {DEMO_PASSWORD}): qm.weber (quality), vig.laurent (vigilance),\n\
+         pms.rossi (PMS), help.meyer (help desk), tech.schmidt (technician), alp.huber (partner\n\
+         technician, AT and IT only), audit.nb (auditor, read-only), admin."
     );
     let store_line = format!(
         "Vigilo demo store {} ({devices} devices, {events} audit events{}).",
         args.path.display(),
         if fresh { ", freshly seeded" } else { "" }
     );
+    let last_month = {
+        let first = ctx
+            .now
+            .to_zoned(store.zone().await?)
+            .date()
+            .first_of_month();
+        first
+            .saturating_sub(1.months())
+            .strftime("%Y-%m")
+            .to_string()
+    };
     if args.seed_only {
         return ctx.out.emit(&summary, || {
             format!(
@@ -116,6 +135,9 @@ pub async fn run(ctx: &Ctx, args: DemoArgs) -> anyhow::Result<()> {
                  vigilo {db} demo                      (serve it)\n  \
                  vigilo {db} device show PT2-000042\n  \
                  vigilo {db} procedure list\n  \
+                 vigilo {db} vigilance list\n  \
+                 vigilo {db} trends --product pulsetherm-p2 --month {last_month}\n  \
+                 vigilo {db} fsca show FSCA-2026-01\n  \
                  vigilo {db} --as audit.nb lot set-status L2405 released     (refused: auditors only read)\n  \
                  vigilo {db} audit verify\n"
             )
@@ -285,6 +307,7 @@ async fn seed(store: &Store, now: Timestamp, device_count: usize) -> anyhow::Res
     }
     seed_service(store, &admin, now, &mut rng).await?;
     seed_tickets(store, now, &mut rng).await?;
+    seed_vigilance(store, now, &mut rng).await?;
     Ok(())
 }
 
@@ -480,6 +503,256 @@ async fn seed_tickets(
             now,
         )
         .await?;
+    Ok(())
+}
+
+/// Opens a complaint about `device` received at `at`, triaged and given an IMDRF Annex A code;
+/// every step dated as it happened (time is a parameter).
+async fn complaint(
+    store: &Store,
+    device: &vigilo_registry::Device,
+    at: Timestamp,
+    summary: &str,
+    code: &str,
+) -> anyhow::Result<i64> {
+    let help = store.actor("help.meyer").await?;
+    let view = store
+        .open_ticket(
+            &help,
+            NewTicket {
+                channel: Channel::Phone,
+                received_at: at,
+                reporter: Some(device.customer.clone().unwrap_or_default()),
+                device_hint: Some(device.serial.clone()),
+                device: Some(device.clone()),
+                summary: summary.into(),
+                description: None,
+                attachments: Vec::new(),
+                source_ref: None,
+            },
+            at,
+        )
+        .await?;
+    let id = view.ticket.id;
+    let later = at + 3.hours();
+    store
+        .triage_ticket(
+            &help,
+            id,
+            TicketClass::Complaint,
+            "device problem reported by the user".into(),
+            later,
+        )
+        .await?;
+    store
+        .code_ticket(&help, id, &[(Annex::A, code.into())], later)
+        .await?;
+    Ok(id)
+}
+
+/// Two years of complaints at a steady rate with a rise in battery complaints last month (the
+/// trend test's signal), vigilance cases in every state (undecided, an escalation breach, a
+/// report on time, a late one, a case judged not reportable), an FSCA for a battery lot with
+/// some customers' acknowledgements, and the PMS reviews of earlier months.
+async fn seed_vigilance(
+    store: &Store,
+    now: Timestamp,
+    rng: &mut fastrand::Rng,
+) -> anyhow::Result<()> {
+    let zone = store.zone().await?;
+    let today = now.to_zoned(zone.clone()).date();
+    let devices = store.devices(Some("pulsetherm-p2"), None).await?;
+    // A device already in the field on `day`: complaints come from devices that shipped.
+    let in_field = |rng: &mut fastrand::Rng, day: Date| loop {
+        let d = &devices[rng.usize(..devices.len())].device;
+        if d.manufactured_on.is_none_or(|m| m < day) {
+            break d.clone();
+        }
+    };
+    let pick = |rng: &mut fastrand::Rng| in_field(rng, today.saturating_sub(60.days()));
+    let day_at = |d: Date, rng: &mut fastrand::Rng| -> anyhow::Result<Timestamp> {
+        Ok(d.at(rng.i8(8..18), rng.i8(0..60), 0, 0)
+            .to_zoned(zone.clone())?
+            .timestamp())
+    };
+    let this_month = today.first_of_month();
+    const PROBLEMS: [(&str, &str); 4] = [
+        ("A070504", "Battery drains faster than specified"),
+        ("A1005", "Housing warm during charging"),
+        ("A0902", "Display does not light up"),
+        ("A1503", "Alarm not audible"),
+    ];
+    for back in 1..=24 {
+        let month = this_month.saturating_sub(back.months());
+        let last = back == 1;
+        // About 3 complaints a month from 2,000 devices; last month the battery ones tripled.
+        let count = if last { 11 } else { rng.usize(1..5) };
+        for i in 0..count {
+            let day = month.saturating_add(rng.i64(0..28).days());
+            let (code, summary) = if last && i < 8 {
+                PROBLEMS[0]
+            } else {
+                PROBLEMS[rng.usize(..PROBLEMS.len())]
+            };
+            let device = in_field(rng, day);
+            complaint(store, &device, day_at(day, rng)?, summary, code).await?;
+        }
+    }
+
+    let help = store.actor("help.meyer").await?;
+    let vig = store.actor("vig.laurent").await?;
+    let case_of = |ticket: i64, store: &Store, aware: Timestamp, flagged: Timestamp| {
+        let help = help.clone();
+        let store = store.clone();
+        async move {
+            let (case, _) = store.flag_serious(&help, ticket, aware, flagged).await?;
+            anyhow::Ok(case.id)
+        }
+    };
+    // Reported on time: a serious incident, initial report on day 9 of 15.
+    let aware = now - (20 * 24).hours();
+    let t = complaint(
+        store,
+        &pick(rng),
+        aware,
+        "Unit hot, patient felt a burning sensation",
+        "A1005",
+    )
+    .await?;
+    let on_time = case_of(t, store, aware, aware + 2.hours()).await?;
+    store
+        .acknowledge_case(&vig, on_time, aware + 5.hours())
+        .await?;
+    store
+        .decide_case(&vig, on_time, Category::SeriousIncident, "Overheating with a transient skin burn; no lasting harm. Reportable as other serious incident.", None, aware + 30.hours())
+        .await?;
+    let mut details = IncidentDetails::default();
+    details.incident.device_problem_codes = vec!["A1005".into()];
+    details.incident.health_effect_codes = vec!["E1705".into()];
+    details.incident.description = Some("During charging the housing reached about 55 °C; the patient reported a burning sensation on the forearm.".into());
+    store
+        .set_case_details(&vig, on_time, details, aware + 48.hours())
+        .await?;
+    store
+        .record_submission(
+            &vig,
+            on_time,
+            ReportKind::Initial,
+            None,
+            aware + (9 * 24).hours(),
+            Some("MIR-DE-2026-0117"),
+            aware + (9 * 24).hours(),
+        )
+        .await?;
+    // Late: a death-or-deterioration case whose initial report went in after day 10.
+    let aware = now - (40 * 24).hours();
+    let t = complaint(
+        store,
+        &pick(rng),
+        aware,
+        "Therapy stopped, patient hospitalised",
+        "A070504",
+    )
+    .await?;
+    let late = case_of(t, store, aware, aware + 1.hours()).await?;
+    store
+        .acknowledge_case(&vig, late, aware + 30.hours())
+        .await?;
+    store
+        .decide_case(
+            &vig,
+            late,
+            Category::DeathOrUnanticipatedSeriousDeterioration,
+            "Loss of therapy led to hospital admission: unanticipated serious deterioration.",
+            None,
+            aware + 72.hours(),
+        )
+        .await?;
+    store
+        .record_submission(
+            &vig,
+            late,
+            ReportKind::Initial,
+            None,
+            aware + (13 * 24).hours(),
+            Some("MIR-FR-2026-0042"),
+            aware + (13 * 24).hours(),
+        )
+        .await?;
+    // Judged not reportable, with its rationale.
+    let aware = now - (12 * 24).hours();
+    let t = complaint(
+        store,
+        &pick(rng),
+        aware,
+        "Alarm quiet in a noisy ward",
+        "A1503",
+    )
+    .await?;
+    let nr = case_of(t, store, aware, aware + 1.hours()).await?;
+    store.acknowledge_case(&vig, nr, aware + 4.hours()).await?;
+    store
+        .decide_case(&vig, nr, Category::NotReportable, "Alarm volume within specification; the ward had it at the lowest setting. No harm, none plausible.", None, aware + 48.hours())
+        .await?;
+    // Flagged three days ago and nobody from vigilance has it yet: an escalation breach.
+    let aware = now - (3 * 24).hours();
+    let t = complaint(store, &pick(rng), aware, "Smoke from the charger", "A1005").await?;
+    case_of(t, store, aware, aware + 1.hours()).await?;
+
+    // FSCA: software 2.1.0 lets the charger overheat; devices still on it get 2.2.1.
+    let opened = now - (10 * 24).hours();
+    let fsca = store
+        .open_fsca(
+            &vig,
+            NewFsca {
+                id: "FSCA-2026-01".into(),
+                title: "Update PulseTherm P2 software 2.1.0 to 2.2.1 (charging temperature limit)".into(),
+                product: "pulsetherm-p2".into(),
+                versions: vec!["2.1.0".into()],
+                reason: "Software 2.1.0 does not cap the charging current when the housing is warm (case investigation).".into(),
+                notice: "URGENT FIELD SAFETY NOTICE\n\nPulseTherm P2 running software 2.1.0.\nA service engineer will install software 2.2.1. Until then, do not leave the unit charging unattended or covered.\nPlease confirm receipt of this notice.".into(),
+                case_id: Some(on_time),
+                ..NewFsca::default()
+            },
+            opened,
+        )
+        .await?;
+    for c in fsca.progress.by_customer.iter().step_by(2) {
+        store
+            .acknowledge_fsca(
+                &help,
+                &fsca.fsca.id,
+                &c.customer,
+                opened + (2 * 24).hours(),
+                opened + (2 * 24).hours(),
+            )
+            .await?;
+    }
+
+    // The PMS reviews of the months before last.
+    let pms = store.actor("pms.rossi").await?;
+    let config = TrendConfig::default();
+    for (back, decision, notes) in [
+        (
+            3,
+            ReviewDecision::NoAction,
+            "No signal; complaint rate steady at about 1.5 per 1000 device-months.",
+        ),
+        (
+            2,
+            ReviewDecision::Monitor,
+            "No signal; one display complaint cluster in NL, monitor next month.",
+        ),
+    ] {
+        let first = this_month.saturating_sub((back as i64).months());
+        let month = Month::new(first.year(), first.month())?;
+        let at = this_month
+            .saturating_sub(((back - 1) as i64).months())
+            .saturating_add(3.days());
+        store
+            .record_review(&pms, month, decision, notes, &config, day_at(at, rng)?)
+            .await?;
+    }
     Ok(())
 }
 
