@@ -1,5 +1,6 @@
+use crate::Backend;
 use crate::error::Result;
-use crate::record::{SqlValue, bind, from_record, from_row};
+use crate::record::{SqlValue, from_record, from_row, from_values};
 use crate::schema::Stored;
 use sqlx::{Any, Executor};
 use std::marker::PhantomData;
@@ -59,29 +60,80 @@ impl<T: Stored> Select<T> {
             sql.push_str(if i == 0 { " WHERE " } else { " AND " });
             sql.push_str(&format!("{col} = ${}", i + 1));
         }
-        let order = if self.order.is_empty() {
-            vec!["id"]
-        } else {
-            self.order.clone()
-        };
-        sql.push_str(&format!(" ORDER BY {}", order.join(", ")));
+        sql.push_str(&format!(" ORDER BY {}", self.order().join(", ")));
         if let Some(n) = self.limit {
             sql.push_str(&format!(" LIMIT {n}"));
         }
         sql
     }
 
-    pub(crate) async fn fetch<'e, E: Executor<'e, Database = Any>>(self, ex: E) -> Result<Vec<T>> {
-        let sql = self.sql();
-        let mut q = sqlx::query(&sql);
-        for (_, v) in self.filters {
-            q = bind(q, v);
+    fn order(&self) -> Vec<&'static str> {
+        if self.order.is_empty() {
+            vec!["id"]
+        } else {
+            self.order.clone()
         }
-        let rows = q.fetch_all(ex).await?;
-        rows.iter()
-            .map(|row| from_record(from_row(T::TABLE, row)?))
+    }
+
+    pub(crate) async fn fetch<'e, E: Executor<'e, Database = Any>>(
+        self,
+        ex: E,
+        backend: Backend,
+    ) -> Result<Vec<T>> {
+        let from = format!("({}) AS s", self.sql());
+        let order = self.order().join(", ");
+        let rows: Vec<Vec<serde_json::Value>> = fetch_aggregated(
+            ex,
+            backend,
+            &T::TABLE.column_list(),
+            &order,
+            &from,
+            self.filters.into_iter().map(|(_, v)| v),
+        )
+        .await?;
+        rows.into_iter()
+            .map(|values| from_record(from_values(T::TABLE, values)))
             .collect()
     }
+}
+
+/// Runs `SELECT columns FROM from ORDER BY order` with the database returning all rows as one
+/// JSON array of arrays, each row deserialised as `R` (a tuple of the columns, say).
+///
+/// Why: sqlx hands rows from its SQLite worker thread to the caller one at a time and converts
+/// each through the `Any` driver, about 7 µs a row (measured: 300 ms for 40,000 rows); building
+/// one aggregated text value costs the database about 1 µs a row and serde a fraction of that,
+/// which is what bulk imports and fleet-wide lists need.
+pub(crate) async fn fetch_aggregated<'e, R, E>(
+    ex: E,
+    backend: Backend,
+    columns: &str,
+    order: &str,
+    from: &str,
+    binds: impl IntoIterator<Item = SqlValue>,
+) -> Result<Vec<R>>
+where
+    R: serde::de::DeserializeOwned,
+    E: Executor<'e, Database = Any>,
+{
+    let sql = match backend {
+        Backend::Sqlite => {
+            format!("SELECT json_group_array(json_array({columns}) ORDER BY {order}) FROM {from}")
+        }
+        Backend::Postgres => format!(
+            "SELECT COALESCE(json_agg(json_build_array({columns}) ORDER BY {order}), '[]')::text \
+             FROM {from}"
+        ),
+    };
+    let mut q = sqlx::query_scalar::<_, String>(&sql);
+    for v in binds {
+        q = match v {
+            SqlValue::Text(s) => q.bind(s),
+            SqlValue::Int(n) => q.bind(n),
+        };
+    }
+    let text = q.fetch_one(ex).await?;
+    serde_json::from_str(&text).map_err(|e| crate::Error::Internal(format!("rows of {from}: {e}")))
 }
 
 /// A table's columns qualified by `alias`, in record order, for joins that read the record
@@ -102,11 +154,15 @@ pub(crate) fn read_as<T: Stored>(row: &sqlx::any::AnyRow) -> Result<T> {
 
 impl crate::Store {
     pub async fn fetch<T: Stored>(&self, select: Select<T>) -> Result<Vec<T>> {
-        select.fetch(&self.pool).await
+        select.fetch(&self.pool, self.backend()).await
     }
 
     pub async fn fetch_one<T: Stored>(&self, select: Select<T>) -> Result<Option<T>> {
-        Ok(select.limit(1).fetch(&self.pool).await?.pop())
+        Ok(select
+            .limit(1)
+            .fetch(&self.pool, self.backend())
+            .await?
+            .pop())
     }
 
     /// Rows in a table.

@@ -141,27 +141,38 @@ pub(crate) fn to_sql(table: &Table, record: &Record) -> Result<Vec<SqlValue>, Er
 /// JSON, an impossible instant) is kept as raw text, so verification reports the row as altered
 /// instead of failing to read it.
 pub(crate) fn from_row(table: &Table, row: &AnyRow) -> Result<Record, Error> {
-    let mut record = Record::new();
+    let mut values = Vec::with_capacity(table.columns.len());
     for (i, c) in table.columns.iter().enumerate() {
-        let v = match c.kind {
-            Kind::Text => row
+        values.push(match c.kind {
+            Kind::Text | Kind::Json => row
                 .try_get::<Option<String>, _>(i)?
                 .map_or(Value::Null, Value::String),
-            Kind::Integer => row
+            Kind::Integer | Kind::Instant => row
                 .try_get::<Option<i64>, _>(i)?
                 .map_or(Value::Null, Value::from),
-            Kind::Json => match row.try_get::<Option<String>, _>(i)? {
-                None => Value::Null,
-                Some(text) => serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        });
+    }
+    Ok(from_values(table, values))
+}
+
+/// The canonical record of a row's raw column values (text as strings, integers as numbers),
+/// in column order.
+pub(crate) fn from_values(table: &Table, values: Vec<Value>) -> Record {
+    let mut record = Record::new();
+    for (c, v) in table.columns.iter().zip(values) {
+        let v = match (c.kind, v) {
+            (Kind::Json, Value::String(text)) => {
+                serde_json::from_str(&text).unwrap_or(Value::String(text))
+            }
+            (Kind::Instant, Value::Number(n)) => match n.as_i64().and_then(instant_text) {
+                Some(text) => Value::String(text),
+                None => Value::Number(n),
             },
-            Kind::Instant => match row.try_get::<Option<i64>, _>(i)? {
-                None => Value::Null,
-                Some(us) => instant_text(us).map_or(Value::from(us), Value::String),
-            },
+            (_, v) => v,
         };
         record.insert(c.name.to_owned(), v);
     }
-    Ok(record)
+    record
 }
 
 /// The audit key of a record: its `id`, as text.

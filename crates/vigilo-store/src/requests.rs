@@ -2,6 +2,7 @@
 //! HTTP API accept and refuse exactly the same things. Errors name a field as the caller spells
 //! it: `--udi-di` on the command line, `udi_di` in JSON ([`Spelling`]).
 
+use crate::fsca::NewFsca;
 use crate::registry::{NewAgreement, NewDevice, NewLot, NewProcedureVersion, NewTraining};
 use crate::service::{DeviceKey, NewServiceEvent, PartUse};
 use crate::tickets::{ComplaintUpdate, NewTicket};
@@ -12,9 +13,11 @@ use vigilo_registry::input::{self, Invalid};
 use vigilo_registry::schedule::parse_schedule;
 use vigilo_registry::{
     CheckKind, CheckResult, Country, Device, EuClass, EventType, FdaClass, LotStatus, Product,
-    Role, model,
+    Role, model, word_enum,
 };
 use vigilo_service::{Channel, Correction, Reportability, ServiceOutcome, TicketClass};
+use vigilo_trends::{Month, TrendConfig};
+use vigilo_vigilance::{Category, IncidentDetails, Market, ReportKind, ReviewDecision};
 
 #[derive(Debug, Clone, Copy)]
 pub enum Spelling {
@@ -711,6 +714,371 @@ impl ServiceRequest {
             findings: given(&self.findings)
                 .map(|v| f.text("findings", v))
                 .transpose()?,
+        })
+    }
+}
+
+// ---- vigilance, FSCA, trends and the PMS review (SPEC §3.3, §3.4) ----------------------------
+
+/// A reportability decision (`vigilance decide`, `POST /api/vigilance/{id}/decide`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecideRequest {
+    /// serious-public-health-threat, death-or-unanticipated-serious-deterioration,
+    /// serious-incident, mdr-30-day, mdr-5-day or not-reportable.
+    pub category: String,
+    /// Why; a "not reportable" decision needs one too.
+    pub rationale: String,
+    /// RFC 3339: when the manufacturer became aware that the incident is reportable. A case
+    /// earlier judged not reportable runs its clock from here.
+    pub reportability_aware_at: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DecideInput {
+    pub category: Category,
+    pub rationale: String,
+    pub reportability_aware_at: Option<Timestamp>,
+}
+
+impl DecideRequest {
+    pub fn parse(&self, s: Spelling) -> Result<DecideInput, Invalid> {
+        Ok(DecideInput {
+            category: Category::parse(&s.name("category"), &self.category)?,
+            rationale: Fields(s).text("rationale", &self.rationale)?,
+            reportability_aware_at: given(&self.reportability_aware_at)
+                .map(|t| input::instant(&s.name("reportability_aware_at"), t))
+                .transpose()?,
+        })
+    }
+}
+
+/// A report submitted to an authority (`vigilance report`, `POST /api/vigilance/{id}/reports`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportRequest {
+    /// initial, follow-up, initial-final or final.
+    pub kind: String,
+    /// RFC 3339.
+    pub submitted_at: String,
+    /// EU or US (default: the decided category's market, else the device's).
+    pub market: Option<String>,
+    /// The authority's or the manufacturer's report reference.
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReportInput {
+    pub kind: ReportKind,
+    pub market: Option<Market>,
+    pub submitted_at: Timestamp,
+    pub reference: Option<String>,
+}
+
+impl ReportRequest {
+    pub fn parse(&self, s: Spelling) -> Result<ReportInput, Invalid> {
+        Ok(ReportInput {
+            kind: ReportKind::parse(&s.name("kind"), &self.kind)?,
+            market: given(&self.market)
+                .map(|m| Market::parse(&s.name("market"), m))
+                .transpose()?,
+            submitted_at: input::instant(&s.name("submitted_at"), self.submitted_at.trim())?,
+            reference: given(&self.reference).map(str::to_owned),
+        })
+    }
+}
+
+/// Incident details for the report drafts, in the MIR form's sections. Each section's fields
+/// replace the recorded ones of the same name; fields not given stay as recorded.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DetailsRequest {
+    /// MIR section 2: `incident_date`, `description`, `device_problem_codes` (IMDRF Annex A),
+    /// `component_codes` (G), `health_effect_codes` (E), `health_impact_codes` (F), …
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub incident: serde_json::Map<String, serde_json::Value>,
+    /// MIR section 3: `age`, `sex`, `weight_kg`, `remedial_action`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub patient: serde_json::Map<String, serde_json::Value>,
+    /// MIR section 4: `analysis_results`, `investigation_type_codes` (B), `findings_codes` (C),
+    /// `conclusion_codes` (D), …
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub investigation: serde_json::Map<String, serde_json::Value>,
+    /// MIR section 5; blank clears it.
+    pub comments: Option<String>,
+}
+
+/// One section of the record with the request's fields laid over it; a field of the wrong type
+/// or unknown to the form is named with its section.
+fn laid_over<T: serde::Serialize + serde::de::DeserializeOwned>(
+    s: Spelling,
+    section: &str,
+    recorded: &T,
+    given: &serde_json::Map<String, serde_json::Value>,
+) -> Result<T, Invalid> {
+    let mut fields = match serde_json::to_value(recorded) {
+        Ok(serde_json::Value::Object(fields)) => fields,
+        _ => serde_json::Map::new(),
+    };
+    fields.extend(given.clone());
+    serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| {
+        Invalid::new(
+            s.name(section),
+            format!("{e}: expected the fields of the MIR form's {section} section"),
+        )
+    })
+}
+
+impl DetailsRequest {
+    /// The details to record: the request laid over what is on record.
+    pub fn over(
+        &self,
+        s: Spelling,
+        recorded: &IncidentDetails,
+    ) -> Result<IncidentDetails, Invalid> {
+        Ok(IncidentDetails {
+            incident: laid_over(s, "incident", &recorded.incident, &self.incident)?,
+            patient: laid_over(s, "patient", &recorded.patient, &self.patient)?,
+            investigation: laid_over(
+                s,
+                "investigation",
+                &recorded.investigation,
+                &self.investigation,
+            )?,
+            comments: match &self.comments {
+                Some(_) => given(&self.comments).map(str::to_owned),
+                None => recorded.comments.clone(),
+            },
+        })
+    }
+}
+
+word_enum!(
+    /// The report drafts a case can be exported as.
+    DraftFormat { MirJson = "mir-json", MirXml = "mir-xml", Fda3500a = "fda-3500a" }
+);
+
+/// Which draft of a case (`vigilance draft`, `GET /api/vigilance/{id}/draft`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct DraftRequest {
+    /// mir-json, mir-xml or fda-3500a.
+    pub format: String,
+    /// MIR type of report: initial, follow-up, initial-final or final (default: initial until
+    /// an initial report is on record, then follow-up).
+    pub kind: Option<String>,
+}
+
+impl DraftRequest {
+    pub fn parse(&self, s: Spelling) -> Result<(DraftFormat, Option<ReportKind>), Invalid> {
+        Ok((
+            DraftFormat::parse(&s.name("format"), &self.format)?,
+            given(&self.kind)
+                .map(|k| ReportKind::parse(&s.name("kind"), k))
+                .transpose()?,
+        ))
+    }
+}
+
+/// Comma-separated text or a list, as a list: the command line and forms give text, JSON
+/// arrays.
+fn text_or_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    match Option::<serde_json::Value>::deserialize(d)? {
+        None | Some(serde_json::Value::Null) => Ok(Vec::new()),
+        Some(serde_json::Value::String(s)) => Ok(s.split(',').map(str::to_owned).collect()),
+        Some(v) => Vec::<String>::deserialize(v).map_err(serde::de::Error::custom),
+    }
+}
+
+/// A field safety corrective action to open (`fsca open`, `POST /api/fsca`, the FSCA form).
+/// Empty scope lists do not narrow the scope.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FscaRequest {
+    pub id: String,
+    pub title: String,
+    pub product: String,
+    /// Software versions in scope.
+    #[serde(default, deserialize_with = "text_or_list")]
+    pub versions: Vec<String>,
+    /// Device lots or part lots fitted in service.
+    #[serde(default, deserialize_with = "text_or_list")]
+    pub lots: Vec<String>,
+    #[serde(default, deserialize_with = "text_or_list")]
+    pub serials: Vec<String>,
+    /// ISO 3166-1 alpha-2 codes.
+    #[serde(default, deserialize_with = "text_or_list")]
+    pub countries: Vec<String>,
+    pub reason: String,
+    /// The field safety notice text.
+    pub notice: String,
+    /// The vigilance case it answers.
+    #[serde(default, deserialize_with = "opt_text_or_number")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub case: Option<String>,
+}
+
+impl FscaRequest {
+    pub fn parse(&self, s: Spelling) -> Result<NewFsca, Invalid> {
+        let f = Fields(s);
+        let labels = |field: &str, items: &[String]| {
+            items
+                .iter()
+                .map(|v| v.trim())
+                .filter(|v| !v.is_empty())
+                .map(|v| f.label(field, v))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        Ok(NewFsca {
+            id: f.label("id", &self.id)?,
+            title: f.text("title", &self.title)?,
+            product: f.identifier("product", self.product.trim())?,
+            versions: labels("versions", &self.versions)?,
+            lots: labels("lots", &self.lots)?,
+            serials: labels("serials", &self.serials)?,
+            countries: labels("countries", &self.countries)?
+                .iter()
+                .map(|c| Country::parse(&s.name("countries"), c).map(String::from))
+                .collect::<Result<_, _>>()?,
+            reason: f.text("reason", &self.reason)?,
+            notice: f.text("notice", &self.notice)?,
+            case_id: given(&self.case)
+                .map(|c| input::count(&s.name("case"), c, 1))
+                .transpose()?,
+        })
+    }
+}
+
+/// A customer's acknowledgement of a field safety notice (`fsca ack`,
+/// `POST /api/fsca/{id}/acknowledgements`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FscaAckRequest {
+    /// The customer as the FSCA's device list names it.
+    pub customer: String,
+    /// When the customer acknowledged, RFC 3339; default now.
+    pub at: Option<String>,
+}
+
+impl FscaAckRequest {
+    pub fn parse(&self, s: Spelling, now: Timestamp) -> Result<(String, Timestamp), Invalid> {
+        let at = match given(&self.at) {
+            Some(t) => input::instant(&s.name("at"), t)?,
+            None => now,
+        };
+        Ok((Fields(s).text("customer", &self.customer)?, at))
+    }
+}
+
+/// A calendar month, `YYYY-MM`.
+pub fn month(field: &str, value: &str) -> Result<Month, Invalid> {
+    value
+        .trim()
+        .parse()
+        .map_err(|e: vigilo_trends::MonthError| Invalid::new(field, e.to_string()))
+}
+
+/// The statistical settings of a trend assessment; absent ones take the defaults of
+/// [`TrendConfig`], with the CUSUM's decision interval matched to the significance level.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct TrendSettings {
+    /// Months before the assessed one that make the baseline (default 12).
+    #[serde(default, deserialize_with = "opt_text_or_number")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>))]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u32>))]
+    pub baseline_months: Option<String>,
+    /// Significance level of the exact tests (default 0.01).
+    #[serde(default, deserialize_with = "opt_text_or_number")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>))]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<f64>))]
+    pub alpha: Option<String>,
+}
+
+impl TrendSettings {
+    pub fn config(&self, s: Spelling) -> Result<TrendConfig, Invalid> {
+        let base = TrendConfig::default();
+        let baseline_months = match given(&self.baseline_months) {
+            Some(m) => u32::try_from(input::count(&s.name("baseline_months"), m, 1)?)
+                .map_err(|_| Invalid::new(s.name("baseline_months"), "is too large"))?,
+            None => base.baseline_months,
+        };
+        let alpha = match given(&self.alpha) {
+            Some(a) => a
+                .parse::<f64>()
+                .ok()
+                .filter(|a| *a > 0.0 && *a < 1.0)
+                .ok_or_else(|| {
+                    Invalid::new(
+                        s.name("alpha"),
+                        format!("{a:?} is not valid: expected a number between 0 and 1"),
+                    )
+                })?,
+            None => base.alpha,
+        };
+        Ok(TrendConfig {
+            baseline_months,
+            alpha,
+            cusum_h: TrendConfig::matched_cusum_h(alpha, base.cusum_k_ratio),
+            ..base
+        })
+    }
+}
+
+/// A product's trend assessment for a month (`trends`, `GET /api/trends`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct TrendRequest {
+    pub product: String,
+    /// The month assessed, YYYY-MM.
+    pub month: String,
+}
+
+impl TrendRequest {
+    pub fn parse(&self, s: Spelling) -> Result<(String, Month), Invalid> {
+        Ok((
+            Fields(s).identifier("product", self.product.trim())?,
+            month(&s.name("month"), &self.month)?,
+        ))
+    }
+}
+
+/// The monthly PMS review's record (`review record`, `POST /api/reviews`, the review form).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewRequest {
+    /// YYYY-MM.
+    pub month: String,
+    /// no-action, monitor, capa or trend-report.
+    pub decision: String,
+    /// The written record of the review.
+    pub notes: String,
+    #[serde(flatten)]
+    pub settings: TrendSettings,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReviewInput {
+    pub month: Month,
+    pub decision: ReviewDecision,
+    pub notes: String,
+    pub config: TrendConfig,
+}
+
+impl ReviewRequest {
+    pub fn parse(&self, s: Spelling) -> Result<ReviewInput, Invalid> {
+        Ok(ReviewInput {
+            month: month(&s.name("month"), &self.month)?,
+            decision: ReviewDecision::parse(&s.name("decision"), &self.decision)?,
+            notes: Fields(s).text("notes", &self.notes)?,
+            config: self.settings.config(s)?,
         })
     }
 }

@@ -928,41 +928,61 @@ impl Store {
         // The page of events first, then one row per part (or one for an event without parts).
         // The LEFT JOIN keeps the events as the outer loop, so the planner walks the
         // performed_at index and nothing else.
-        let rows = sqlx::query(&format!(
-            "SELECT x.id, x.serial, x.product, x.country, x.event_type, x.performed_at, \
-             x.technician, x.outcome, p.part, p.lot, p.quantity FROM (\
-             SELECT e.id, d.serial, d.product, d.country, e.event_type, e.performed_at, \
-             e.technician, e.outcome FROM service_events e CROSS JOIN devices d \
-             WHERE d.id = e.device AND e.performed_at >= $1{filter} ORDER BY e.performed_at DESC, e.id DESC LIMIT $2\
-             ) x LEFT JOIN service_parts p ON p.event = x.id \
-             ORDER BY x.performed_at DESC, x.id DESC, p.id"
-        ))
-        .bind(since.as_microsecond())
-        .bind(limit.unwrap_or(i64::MAX))
-        .fetch_all(&self.pool)
+        type Line = (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+        );
+        let lines: Vec<Line> = crate::query::fetch_aggregated(
+            &self.pool,
+            self.backend(),
+            "x.id, x.serial, x.product, x.country, x.event_type, x.performed_at, x.technician, \
+             x.outcome, p.part, p.lot, p.quantity",
+            "x.performed_at DESC, x.id DESC, p.id",
+            &format!(
+                "(SELECT e.id, d.serial, d.product, d.country, e.event_type, e.performed_at, \
+                 e.technician, e.outcome FROM service_events e CROSS JOIN devices d \
+                 WHERE d.id = e.device AND e.performed_at >= $1{filter} \
+                 ORDER BY e.performed_at DESC, e.id DESC LIMIT $2) x \
+                 LEFT JOIN service_parts p ON p.event = x.id"
+            ),
+            [
+                since.as_microsecond().into(),
+                limit.unwrap_or(i64::MAX).into(),
+            ],
+        )
         .await?;
         let mut out: Vec<RecentService> = Vec::new();
-        for r in rows {
-            let id: i64 = r.try_get(0)?;
+        for (id, serial, product, country, event_type, at, technician, outcome, part, lot, qty) in
+            lines
+        {
             if out.last().is_none_or(|e| e.id != id) {
                 out.push(RecentService {
                     id,
-                    serial: r.try_get(1)?,
-                    product: r.try_get(2)?,
-                    country: r.try_get(3)?,
-                    event_type: r.try_get(4)?,
-                    performed_at: instant(r.try_get(5)?)?,
-                    technician: r.try_get(6)?,
-                    outcome: parse_outcome(&r.try_get::<String, _>(7)?)?,
+                    serial,
+                    product,
+                    country,
+                    event_type,
+                    performed_at: instant(at)?,
+                    technician,
+                    outcome: parse_outcome(&outcome)?,
                     parts: Vec::new(),
                 });
             }
-            if let Some(part) = r.try_get::<Option<String>, _>(8)? {
+            if let Some(part) = part {
                 let event = out.last_mut().expect("pushed above");
                 event.parts.push(PartRef {
                     part,
-                    lot: r.try_get(9)?,
-                    qty: r.try_get(10)?,
+                    lot: lot.unwrap_or_default(),
+                    qty: qty.unwrap_or_default(),
                 });
             }
         }

@@ -81,11 +81,15 @@ impl WriteTx {
     }
 
     pub async fn fetch<T: Stored>(&mut self, select: Select<T>) -> Result<Vec<T>> {
-        select.fetch(&mut *self.tx).await
+        select.fetch(&mut *self.tx, self.backend).await
     }
 
     pub async fn fetch_one<T: Stored>(&mut self, select: Select<T>) -> Result<Option<T>> {
-        Ok(select.limit(1).fetch(&mut *self.tx).await?.pop())
+        Ok(select
+            .limit(1)
+            .fetch(&mut *self.tx, self.backend)
+            .await?
+            .pop())
     }
 
     /// Inserts a new record; returns its audit event.
