@@ -6,7 +6,11 @@
 //!
 //! `cargo bench -p vigilo-store --bench service` (SQLite);
 //! `VIGILO_BENCH_BACKEND=postgres cargo bench -p vigilo-store --bench service` (PostgreSQL, through
-//! the test harness's server). `VIGILO_BENCH_DEVICES` and `VIGILO_BENCH_EVENTS` scale it down.
+//! the test harness's server). `VIGILO_BENCH_DEVICES` and `VIGILO_BENCH_EVENTS` scale it down;
+//! `VIGILO_BENCH_KEEP=PATH` keeps the SQLite store there, to study its queries afterwards.
+
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use anyhow::Result;
 use jiff::civil::date;
@@ -347,6 +351,12 @@ async fn main() -> Result<()> {
             v.map(|v| v.events),
             t.elapsed().as_secs_f64()
         );
+    }
+    if let (Some(keep), TestDb::Sqlite { path, .. }) = (std::env::var_os("VIGILO_BENCH_KEEP"), &db)
+    {
+        store.close().await;
+        std::fs::copy(path, &keep)?;
+        println!("store kept at {}", std::path::Path::new(&keep).display());
     }
     Ok(())
 }

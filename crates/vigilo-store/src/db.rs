@@ -111,6 +111,19 @@ impl Store {
         })
     }
 
+    /// Refreshes the query planner's statistics after a bulk load. PostgreSQL otherwise plans
+    /// joins on a freshly loaded table from stale estimates until autovacuum gets to it
+    /// (measured: `trace device` 42 ms right after loading a million events); SQLite's
+    /// `PRAGMA optimize` analyses only the tables that need it, with a bounded sample.
+    pub(crate) async fn refresh_statistics(&self, tables: &[&str]) -> Result<()> {
+        let sql = match self.backend {
+            Backend::Sqlite => "PRAGMA optimize".to_owned(),
+            Backend::Postgres => format!("ANALYZE {}", tables.join(", ")),
+        };
+        sqlx::query(&sql).execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

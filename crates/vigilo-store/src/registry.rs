@@ -718,6 +718,8 @@ impl Store {
             progress(i + 1);
         }
         tx.commit().await?;
+        self.refresh_statistics(&["devices", "device_software"])
+            .await?;
         Ok(summary)
     }
 

@@ -657,6 +657,8 @@ impl Store {
         write_prepared(&mut tx, batch).await?;
         progress(total);
         tx.commit().await?;
+        self.refresh_statistics(&["service_events", "service_parts", "device_software"])
+            .await?;
         Ok(summary)
     }
 }
@@ -915,9 +917,14 @@ impl Store {
         limit: Option<i64>,
     ) -> Result<(Vec<RecentService>, i64)> {
         let filter = country_in(scope);
+        // Only a country filter needs the devices; without one the count reads the index alone.
+        let counted = if filter.is_empty() {
+            "service_events e WHERE".to_owned()
+        } else {
+            "service_events e CROSS JOIN devices d WHERE d.id = e.device AND".to_owned()
+        };
         let total: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM service_events e CROSS JOIN devices d \
-             WHERE d.id = e.device AND e.performed_at >= $1{filter}"
+            "SELECT COUNT(*) FROM {counted} e.performed_at >= $1{filter}"
         ))
         .bind(since.as_microsecond())
         .fetch_one(&self.pool)
