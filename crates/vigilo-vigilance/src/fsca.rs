@@ -90,6 +90,29 @@ pub fn progress(devices: &[FscaDevice], acks: &[FscaAcknowledgement]) -> Progres
     }
 }
 
+/// One customer's devices in an FSCA as CSV (`fsca,customer,serial,country,software`), for the
+/// notification letter.
+pub fn customer_csv(devices: &[FscaDevice], customer: &str) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let rows =
+        std::iter::once(["fsca", "customer", "serial", "country", "software"].map(str::to_owned))
+            .chain(devices.iter().filter(|d| d.customer == customer).map(|d| {
+                [
+                    d.fsca.clone(),
+                    d.customer.clone(),
+                    d.serial.clone(),
+                    d.country.clone(),
+                    d.software.clone().unwrap_or_default(),
+                ]
+            }));
+    for row in rows {
+        w.write_record(&row)
+            .expect("writing CSV to memory cannot fail");
+    }
+    String::from_utf8(w.into_inner().expect("writing CSV to memory cannot fail"))
+        .expect("CSV of UTF-8 fields is UTF-8")
+}
+
 /// A file name for a customer's device list: letters, digits, `-` and `_` kept, the rest `_`.
 pub fn customer_file_name(customer: &str) -> String {
     let name: String = customer

@@ -6,6 +6,7 @@ pub mod case;
 pub mod fsca;
 pub mod model;
 pub mod period;
+pub mod review;
 
 pub use case::{CaseFacts, CaseStatus, Deadline, DeadlineState, Escalation, SubmissionStatus};
 pub use model::*;

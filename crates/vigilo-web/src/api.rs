@@ -21,7 +21,7 @@ use vigilo_store::requests::{
     ProcedureRequest, ProductRequest, SoftwareRequest, Spelling, TrainingRequest,
 };
 
-type ApiResult<T> = Result<Json<T>, ApiError>;
+pub(crate) type ApiResult<T> = Result<Json<T>, ApiError>;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -62,6 +62,8 @@ pub fn routes() -> Router<AppState> {
             get(|| async {
                 let mut doc = ApiDoc::openapi();
                 doc.merge(crate::support::SupportDoc::openapi());
+                doc.merge(crate::vigilance::VigilanceDoc::openapi());
+                doc.merge(crate::pms::PmsDoc::openapi());
                 Json(doc)
             }),
         )
@@ -255,6 +257,7 @@ impl From<DeviceView> for DeviceRow {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DeviceQuery {
     /// A serial number or a scanned GS1 UDI.
     pub q: Option<String>,
@@ -349,15 +352,16 @@ async fn device(
     }))
 }
 
-fn csrf(p: &Principal, headers: &HeaderMap) -> Result<(), WebError> {
+/// A write authenticated by the session cookie repeats the session's CSRF token in a header.
+pub(crate) fn csrf(p: &Principal, headers: &HeaderMap) -> Result<(), WebError> {
     p.check_csrf(headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()))
 }
 
-fn created<T>(value: T) -> (StatusCode, Json<T>) {
+pub(crate) fn created<T>(value: T) -> (StatusCode, Json<T>) {
     (StatusCode::CREATED, Json(value))
 }
 
-type Created<T> = Result<(StatusCode, Json<T>), ApiError>;
+pub(crate) type Created<T> = Result<(StatusCode, Json<T>), ApiError>;
 
 #[utoipa::path(post, path = "/api/devices", request_body = DeviceRequest,
     responses((status = 201, body = DeviceRow), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]

@@ -128,6 +128,18 @@ impl Principal {
     pub fn has(&self, role: vigilo_registry::Role) -> bool {
         self.actor.person.roles.contains(&role)
     }
+
+    /// Whether the person holds a role the action allows: which forms a page offers (the store
+    /// decides on the write itself).
+    pub fn may(&self, action: vigilo_registry::Action) -> bool {
+        action.allowed_roles().iter().any(|r| self.has(*r))
+    }
+
+    /// A service partner's person: sees its agreement's countries, and none of the
+    /// manufacturer's internal records.
+    pub fn is_partner(&self) -> bool {
+        matches!(self.scope, DeviceScope::Countries(_))
+    }
 }
 
 async fn person_of(state: &AppState, parts: &Parts) -> Result<Option<(String, Via)>, WebError> {

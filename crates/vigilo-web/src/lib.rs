@@ -5,10 +5,15 @@
 
 pub mod api;
 pub mod auth;
+mod chart;
 mod error;
 pub mod pages;
+pub mod pms;
+mod pms_pages;
 pub mod support;
 mod support_pages;
+pub mod vigilance;
+mod vigilance_pages;
 
 use axum::Router;
 use jiff::{SignedDuration, Timestamp};
@@ -78,6 +83,10 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(support::routes())
         .merge(support_pages::routes())
+        .merge(vigilance::routes())
+        .merge(vigilance_pages::routes())
+        .merge(pms::routes())
+        .merge(pms_pages::routes())
         .with_state(state)
 }
 

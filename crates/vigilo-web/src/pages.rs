@@ -8,6 +8,7 @@ use crate::error::{PageError, WebError};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/lots/{id}/status", post(lot_status))
         .route("/audit", get(audit))
         .route("/static/vigilo.css", get(css))
+        .route("/static/countdown.js", get(countdown_js))
 }
 
 pub fn render(t: &impl Template) -> String {
@@ -58,6 +60,21 @@ pub fn url_encode(s: &str) -> String {
         .collect()
 }
 
+async fn countdown_js() -> impl IntoResponse {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript"),
+            (CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("../static/countdown.js"),
+    )
+}
+
+/// A value as one URL path segment: a `/` in it must not split it.
+pub fn path_segment(s: &str) -> String {
+    url_encode(s).replace('/', "%2F")
+}
+
 async fn css() -> impl IntoResponse {
     (
         [(CONTENT_TYPE, "text/css"), (CACHE_CONTROL, "max-age=3600")],
@@ -72,6 +89,8 @@ pub struct Bar {
     pub csrf: String,
     pub scope: String,
     pub may_audit: bool,
+    /// Sees the manufacturer's internal records (vigilance, FSCA, trends, review).
+    pub internal: bool,
 }
 
 impl Bar {
@@ -96,6 +115,7 @@ impl Bar {
                 }
             },
             may_audit: may_audit(p),
+            internal: !p.is_partner(),
         }
     }
 }
@@ -104,6 +124,85 @@ pub(crate) fn local(s: &AppState, t: Timestamp) -> String {
     t.to_zoned(s.tz.clone())
         .strftime("%Y-%m-%d %H:%M %Z")
         .to_string()
+}
+
+/// What a `datetime-local` input shows for an instant: wall time in the organisation's zone.
+pub(crate) fn local_input(s: &AppState, t: Timestamp) -> String {
+    t.to_zoned(s.tz.clone())
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// A `datetime-local` value (wall time in the organisation's zone) as RFC 3339; anything else
+/// is passed on as typed, for the request's own parsing to accept or name.
+pub(crate) fn instant_text(s: &AppState, value: &str) -> String {
+    let v = value.trim();
+    match v.parse::<jiff::civil::DateTime>() {
+        Ok(dt) if v.parse::<Timestamp>().is_err() => dt
+            .to_zoned(s.tz.clone())
+            .map_or_else(|_| v.to_owned(), |z| z.timestamp().to_string()),
+        _ => v.to_owned(),
+    }
+}
+
+pub(crate) fn zone_name(s: &AppState) -> String {
+    s.tz.iana_name().unwrap_or("UTC").to_owned()
+}
+
+/// Why a submitted form was not accepted, shown on its page again (templates/failure.html):
+/// a refusal with its rule and what is missing, bad input naming the field; with the status the
+/// page answers.
+pub(crate) struct FormFailure {
+    pub status: StatusCode,
+    pub refusal: Option<vigilo_registry::Refusal>,
+    pub error: Option<String>,
+}
+
+impl FormFailure {
+    pub(crate) fn none() -> FormFailure {
+        FormFailure {
+            status: StatusCode::OK,
+            refusal: None,
+            error: None,
+        }
+    }
+
+    pub(crate) fn of(e: WebError) -> FormFailure {
+        let status = e.status();
+        match e {
+            WebError::Store(vigilo_store::Error::Refused(r)) => FormFailure {
+                status,
+                refusal: Some(r),
+                error: None,
+            },
+            e => FormFailure {
+                status,
+                refusal: None,
+                error: Some(e.to_string()),
+            },
+        }
+    }
+
+    /// The page, answering with the failure's status.
+    pub(crate) fn answer(&self, t: &impl Template) -> Response {
+        let mut r = page(t);
+        *r.status_mut() = self.status;
+        r
+    }
+}
+
+/// After a form's write: on to `next` when it was done; refused or bad input, the form's page
+/// `again` with why; anything else, an error page.
+pub(crate) async fn after_form<T>(
+    done: Result<T, WebError>,
+    next: impl FnOnce(T) -> String,
+    again: impl AsyncFnOnce(FormFailure) -> Result<Response, WebError>,
+) -> Result<Response, PageError> {
+    match done {
+        Ok(v) => Ok(Redirect::to(&next(v)).into_response()),
+        Err(e @ WebError::Store(_)) => Ok(again(FormFailure::of(e)).await?),
+        Err(e) => Err(e.into()),
+    }
 }
 
 // ---- sign-in ---------------------------------------------------------------------------------

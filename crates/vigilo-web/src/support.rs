@@ -5,9 +5,9 @@
 //! operations, which check roles and refuse with the rule and what is missing.
 
 use crate::AppState;
-use crate::api::ErrorBody;
-use crate::auth::{CSRF_HEADER, Principal};
-use crate::error::{ApiError, WebError};
+use crate::api::{ApiResult, Created, ErrorBody, csrf};
+use crate::auth::Principal;
+use crate::error::WebError;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
@@ -28,9 +28,6 @@ use vigilo_store::service::{
     DeviceTrace, LotTrace, MaintenanceDue, MatrixEntry, RecentService, ServiceRecord,
 };
 use vigilo_store::tickets::{Lookup, TicketDetail, TicketView};
-
-type ApiResult<T> = Result<Json<T>, ApiError>;
-type Created<T> = Result<(StatusCode, Json<T>), ApiError>;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -94,10 +91,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/trace/device/{serial}", get(trace_device))
         .route("/api/maintenance/due", get(maintenance_due))
         .route("/api/training-matrix", get(training_matrix))
-}
-
-fn csrf(p: &Principal, headers: &HeaderMap) -> Result<(), WebError> {
-    p.check_csrf(headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()))
 }
 
 /// The year that reads a UDI's two-digit years.
@@ -276,6 +269,7 @@ pub async fn lot_trace_for(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DueQuery {
     /// The day to list as of (default today in the organisation's time zone).
     pub as_of: Option<String>,
@@ -319,6 +313,7 @@ pub async fn due_for(
 // ---- tickets ---------------------------------------------------------------------------------
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TicketsQuery {
     /// Include closed tickets.
     pub all: Option<bool>,
@@ -516,6 +511,7 @@ async fn record_service(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RecentQuery {
     /// How many days back (default 90).
     pub days: Option<i64>,
@@ -568,6 +564,7 @@ async fn recent_service(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LotQuery {
     /// The part number, when the lot number exists for several parts.
     pub part: Option<String>,
@@ -588,6 +585,7 @@ async fn trace_lot(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProductQuery {
     /// The product, when the serial exists under several.
     pub product: Option<String>,
@@ -638,6 +636,7 @@ async fn maintenance_due(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AsOfQuery {
     /// A date (default today in the organisation's time zone).
     pub as_of: Option<String>,

@@ -6,7 +6,9 @@
 use crate::AppState;
 use crate::auth::Principal;
 use crate::error::{PageError, WebError};
-use crate::pages::{Bar, local, page};
+use crate::pages::{
+    Bar, FormFailure, after_form, instant_text, local, local_input, page, zone_name,
+};
 use crate::support::{
     self, AsOfQuery, DueQuery, close_as, complaint_as, flag_as, link_device_as, lot_trace_for,
     open_ticket_as, record_service_as, triage_as, visible_ticket,
@@ -14,10 +16,8 @@ use crate::support::{
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use jiff::Timestamp;
 use serde::Deserialize;
 use vigilo_registry::{Action, DeviceScope, Role};
 use vigilo_service::maintenance::DueStatus;
@@ -43,36 +43,6 @@ pub fn routes() -> Router<AppState> {
         .route("/lots/{id}/trace", get(lot_trace))
         .route("/maintenance", get(maintenance))
         .route("/training/matrix", get(matrix))
-}
-
-fn may(p: &Principal, action: Action) -> bool {
-    action
-        .allowed_roles()
-        .iter()
-        .any(|r| p.actor.person.roles.contains(r))
-}
-
-/// What a `datetime-local` input shows for an instant: wall time in the organisation's zone.
-fn local_input(s: &AppState, t: Timestamp) -> String {
-    t.to_zoned(s.tz.clone())
-        .strftime("%Y-%m-%dT%H:%M")
-        .to_string()
-}
-
-/// A `datetime-local` value (wall time in the organisation's zone) as RFC 3339; anything else
-/// is passed on as typed, for the request's own parsing to accept or name.
-fn instant_text(s: &AppState, value: &str) -> String {
-    let v = value.trim();
-    match v.parse::<jiff::civil::DateTime>() {
-        Ok(dt) if v.parse::<Timestamp>().is_err() => dt
-            .to_zoned(s.tz.clone())
-            .map_or_else(|_| v.to_owned(), |z| z.timestamp().to_string()),
-        _ => v.to_owned(),
-    }
-}
-
-fn zone_name(s: &AppState) -> String {
-    s.tz.iana_name().unwrap_or("UTC").to_owned()
 }
 
 fn device_text(v: &TicketView) -> String {
@@ -183,7 +153,7 @@ async fn queue_page(
             .count(),
         overdue: tickets.iter().filter(|t| t.overdue).count(),
         tickets,
-        may_open: may(p, Action::OpenTicket),
+        may_open: p.may(Action::OpenTicket),
         channels: Channel::WORDS.iter().map(|(w, _)| *w).collect(),
         form,
         form_error,
@@ -364,10 +334,10 @@ async fn ticket(
         },
         description: either(&t.description),
         attachments: t.attachments.clone(),
-        may_triage: may(&p, Action::TriageTicket),
-        may_complaint: may(&p, Action::RecordComplaint),
-        may_flag: may(&p, Action::FlagSerious),
-        may_close: may(&p, Action::CloseTicket),
+        may_triage: p.may(Action::TriageTicket),
+        may_complaint: p.may(Action::RecordComplaint),
+        may_flag: p.may(Action::FlagSerious),
+        may_close: p.may(Action::CloseTicket),
         classes: TicketClass::WORDS.iter().map(|(w, _)| *w).collect(),
         reportabilities: Reportability::WORDS.iter().map(|(w, _)| *w).collect(),
         corrections: Correction::WORDS.iter().map(|(w, _)| *w).collect(),
@@ -551,15 +521,14 @@ struct ServicePage {
     types: Vec<(String, String)>,
     technicians: Vec<(String, String)>,
     outcomes: Vec<&'static str>,
-    refusal: Option<vigilo_registry::Refusal>,
-    error: Option<String>,
+    failure: FormFailure,
 }
 
 async fn service_page(
     s: &AppState,
     p: &Principal,
     form: ServiceValues,
-    failure: Option<WebError>,
+    failure: FormFailure,
 ) -> Result<Response, WebError> {
     let types = s
         .store
@@ -578,28 +547,16 @@ async fn service_page(
         .map(|x| (x.id, x.name))
         .collect();
     technicians.sort_by_key(|(id, _)| *id != p.actor.person.id);
-    let (status, refusal, error) = match failure {
-        None => (StatusCode::OK, None, None),
-        Some(e) => {
-            let status = e.status();
-            match e {
-                WebError::Store(vigilo_store::Error::Refused(r)) => (status, Some(r), None),
-                e => (status, None, Some(e.to_string())),
-            }
-        }
-    };
-    let mut r = page(&ServicePage {
+    let page = ServicePage {
         bar: Bar::of(p),
         zone: zone_name(s),
         form,
         types,
         technicians,
         outcomes: ServiceOutcome::WORDS.iter().map(|(w, _)| *w).collect(),
-        refusal,
-        error,
-    });
-    *r.status_mut() = status;
-    Ok(r)
+        failure,
+    };
+    Ok(page.failure.answer(&page))
 }
 
 #[derive(Deserialize)]
@@ -623,7 +580,7 @@ async fn service_form(
         findings: String::new(),
         ticket: q.ticket.unwrap_or_default(),
     };
-    Ok(service_page(&s, &p, form, None).await?)
+    Ok(service_page(&s, &p, form, FormFailure::none()).await?)
 }
 
 async fn service_submit(
@@ -647,29 +604,26 @@ async fn service_submit(
         software_after: None,
         findings: opt(&f.findings),
     };
-    match record_service_as(&s, &p, &request).await {
-        Ok(record) => {
-            let target = match f.ticket.trim().parse::<i64>() {
-                Ok(t) => format!("/tickets/{t}"),
-                Err(_) => format!("/devices/{}", record.event.device),
-            };
-            Ok(Redirect::to(&target).into_response())
-        }
-        Err(e @ WebError::Store(_)) => {
-            let values = ServiceValues {
-                serial: f.serial,
-                event_type: f.event_type,
-                technician: f.technician,
-                performed_at: f.performed_at,
-                parts,
-                outcome: f.outcome,
-                findings: f.findings,
-                ticket: f.ticket,
-            };
-            Ok(service_page(&s, &p, values, Some(e)).await?)
-        }
-        Err(e) => Err(e.into()),
-    }
+    let done = record_service_as(&s, &p, &request).await;
+    let ticket = f.ticket.trim().parse::<i64>().ok();
+    let next = |record: vigilo_store::service::ServiceRecord| match ticket {
+        Some(t) => format!("/tickets/{t}"),
+        None => format!("/devices/{}", record.event.device),
+    };
+    let values = ServiceValues {
+        serial: f.serial,
+        event_type: f.event_type,
+        technician: f.technician,
+        performed_at: f.performed_at,
+        parts,
+        outcome: f.outcome,
+        findings: f.findings,
+        ticket: f.ticket,
+    };
+    after_form(done, next, async |failure| {
+        service_page(&s, &p, values, failure).await
+    })
+    .await
 }
 
 // ---- reading pages ---------------------------------------------------------------------------

@@ -445,6 +445,83 @@ async fn pages_follow_the_same_rules(db: &TestDb) {
     );
 }
 
+/// Vigilance, FSCA, trends and the PMS review are the manufacturer's internal records: every
+/// role of its own organisation reads them, a service partner's people get 403, API and pages.
+async fn internal_records_are_closed_to_partners(db: &TestDb) {
+    let app = app(db).await;
+    app.set_passwords().await;
+    let api = [
+        "/api/vigilance",
+        "/api/vigilance/1",
+        "/api/vigilance/1/draft?format=mir-json",
+        "/api/fsca",
+        "/api/fsca/FSCA-1",
+        "/api/trends?product=pt2&month=2026-02",
+        "/api/reviews?month=2026-02",
+    ];
+    let pages = [
+        "/vigilance",
+        "/vigilance/1",
+        "/fsca",
+        "/fsca/FSCA-1",
+        "/trends",
+        "/review",
+    ];
+    for who in ALL {
+        for path in api {
+            let r = app.api(Some(who), Method::GET, path, None).await;
+            let expected = match (who, path) {
+                ("partner", _) => StatusCode::FORBIDDEN,
+                // Nothing was flagged and no FSCA opened: the rest is readable.
+                (_, "/api/vigilance/1" | "/api/vigilance/1/draft?format=mir-json") => {
+                    StatusCode::NOT_FOUND
+                }
+                (_, "/api/fsca/FSCA-1") => StatusCode::NOT_FOUND,
+                _ => StatusCode::OK,
+            };
+            assert_eq!(r.status, expected, "{who} GET {path}: {}", r.body);
+        }
+        for (path, body) in [
+            (
+                "/api/vigilance/1/decide",
+                json!({"category": "serious-incident", "rationale": "x"}),
+            ),
+            (
+                "/api/fsca/FSCA-1/acknowledgements",
+                json!({"customer": "x"}),
+            ),
+            (
+                "/api/reviews",
+                json!({"month": "2026-02", "decision": "monitor", "notes": "x"}),
+            ),
+        ] {
+            let r = app.api(Some(who), Method::POST, path, Some(body)).await;
+            if who == "partner" {
+                assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} POST {path}");
+                assert!(
+                    r.json()["error"]
+                        .as_str()
+                        .unwrap()
+                        .contains("internal records")
+                );
+            }
+        }
+    }
+    let partner = app.session("partner").await;
+    let auditor = app.session("auditor").await;
+    for path in pages {
+        let r = app.page(Some(&partner), Method::GET, path, None).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "partner GET {path}");
+        let r = app.page(Some(&auditor), Method::GET, path, None).await;
+        let expected = if path.ends_with('1') {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::OK
+        };
+        assert_eq!(r.status, expected, "auditor GET {path}: {}", r.body);
+    }
+}
+
 async fn openapi_describes_the_api(db: &TestDb) {
     let app = app(db).await;
     let doc = app
@@ -471,5 +548,6 @@ vigilo_testdb::backend_tests!(
     a_partner_writes_only_in_its_countries,
     revoked_and_unknown_tokens_are_refused,
     pages_follow_the_same_rules,
+    internal_records_are_closed_to_partners,
     openapi_describes_the_api,
 );

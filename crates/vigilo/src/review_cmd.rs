@@ -7,7 +7,8 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 use vigilo_registry::input::Invalid;
 use vigilo_trends::{Assessment, Month, TrendConfig};
-use vigilo_vigilance::{Review, ReviewDecision};
+use vigilo_vigilance::ReviewDecision;
+use vigilo_vigilance::review::{Quarter, ReviewView, quarterly};
 
 /// The statistical settings of an assessment.
 #[derive(Args, Clone)]
@@ -167,27 +168,6 @@ pub enum ReviewCmd {
     },
 }
 
-fn quarter_months(value: &str) -> anyhow::Result<[Month; 3]> {
-    let bad = || {
-        Invalid::new(
-            "--quarter",
-            format!("{value:?} is not a quarter: expected YYYY-Qn, e.g. 2026-Q4"),
-        )
-    };
-    let (year, q) = value.trim().split_once("-Q").ok_or_else(bad)?;
-    let year: i16 = year.parse().map_err(|_| bad())?;
-    let q: i8 = q.parse().map_err(|_| bad())?;
-    if !(1..=4).contains(&q) {
-        return Err(bad().into());
-    }
-    let first = Month::new(year, (q - 1) * 3 + 1).map_err(|_| bad())?;
-    Ok([first, first.next(), first.next().next()])
-}
-
-fn signal_count(r: &Review) -> usize {
-    r.signals["signals"].as_array().map_or(0, Vec::len)
-}
-
 pub async fn review(ctx: &Ctx, cmd: ReviewCmd) -> anyhow::Result<()> {
     match cmd {
         ReviewCmd::Build { month: m, settings } => {
@@ -214,28 +194,29 @@ pub async fn review(ctx: &Ctx, cmd: ReviewCmd) -> anyhow::Result<()> {
             let m = month("--month", &m)?;
             let decision = ReviewDecision::parse("--decision", &decision)?;
             let (store, actor) = ctx.store_as().await?;
-            let review = store
-                .record_review(&actor, m, decision, &notes, &settings.config()?, ctx.now)
-                .await?;
+            let review = ReviewView::from(
+                store
+                    .record_review(&actor, m, decision, &notes, &settings.config()?, ctx.now)
+                    .await?,
+            );
             ctx.out.emit(&review, || {
                 format!(
                     "review {} recorded: {} ({} signal(s))",
                     review.id,
                     review.decision,
-                    signal_count(&review)
+                    review.signal_count()
                 )
             })
         }
         ReviewCmd::List => {
-            let store = ctx.store().await?;
-            let reviews = store.reviews().await?;
+            let reviews = views(ctx).await?;
             let rows: Vec<Vec<String>> = reviews
                 .iter()
                 .map(|r| {
                     vec![
                         r.id.clone(),
                         r.decision.to_string(),
-                        signal_count(r).to_string(),
+                        r.signal_count().to_string(),
                         r.reviewer.clone(),
                         r.notes.clone(),
                     ]
@@ -249,63 +230,45 @@ pub async fn review(ctx: &Ctx, cmd: ReviewCmd) -> anyhow::Result<()> {
             })
         }
         ReviewCmd::Quarterly { quarter } => {
-            let months = quarter_months(&quarter)?;
-            let store = ctx.store().await?;
-            let reviews = store.reviews().await?;
-            let per_month: Vec<serde_json::Value> = months
-                .iter()
-                .map(|m| {
-                    let r = reviews.iter().find(|r| r.id == m.to_string());
-                    json!({
-                        "month": m,
-                        "reviewed": r.is_some(),
-                        "decision": r.map(|r| r.decision),
-                        "signals": r.map_or(0, signal_count),
-                        "complaints": r.and_then(|r| r.signals["complaints"].as_i64()),
-                        "suspected_serious": r.and_then(|r| r.signals["suspected_serious"].as_i64()),
-                        "notes": r.map(|r| r.notes.clone()),
+            let quarter = Quarter::parse("--quarter", &quarter)?;
+            let summary = quarterly(quarter, &views(ctx).await?);
+            ctx.out.emit(&summary, || {
+                let rows: Vec<Vec<String>> = summary
+                    .months
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            m.month.clone(),
+                            m.decision.map_or("-".to_owned(), |d| d.to_string()),
+                            m.signals.to_string(),
+                            m.complaints.map_or("-".to_owned(), |c| c.to_string()),
+                            m.notes.clone().unwrap_or_else(|| "-".to_owned()),
+                        ]
                     })
-                })
-                .collect();
-            let unreviewed: Vec<String> = months
-                .iter()
-                .filter(|m| !reviews.iter().any(|r| r.id == m.to_string()))
-                .map(ToString::to_string)
-                .collect();
-            let actions: Vec<&str> = reviews
-                .iter()
-                .filter(|r| months.iter().any(|m| r.id == m.to_string()))
-                .filter(|r| r.decision != ReviewDecision::NoAction)
-                .map(|r| r.id.as_str())
-                .collect();
-            ctx.out.emit(
-                &json!({"quarter": quarter, "months": per_month, "not_reviewed": unreviewed,
-                        "months_with_action": actions}),
-                || {
-                    let rows: Vec<Vec<String>> = per_month
-                        .iter()
-                        .map(|m| {
-                            ["month", "decision", "signals", "complaints", "notes"]
-                                .iter()
-                                .map(|k| match &m[k] {
-                                    serde_json::Value::String(s) => s.clone(),
-                                    serde_json::Value::Null => "-".to_owned(),
-                                    v => v.to_string(),
-                                })
-                                .collect()
-                        })
-                        .collect();
-                    let mut s = format!("PMS quarterly summary {quarter}\n");
-                    s.push_str(&table(
-                        &["month", "decision", "signals", "complaints", "notes"],
-                        &rows,
+                    .collect();
+                let mut s = format!("PMS quarterly summary {}\n", summary.quarter);
+                s.push_str(&table(
+                    &["month", "decision", "signals", "complaints", "notes"],
+                    &rows,
+                ));
+                if !summary.not_reviewed.is_empty() {
+                    s.push_str(&format!(
+                        "not reviewed: {}\n",
+                        summary.not_reviewed.join(", ")
                     ));
-                    if !unreviewed.is_empty() {
-                        s.push_str(&format!("not reviewed: {}\n", unreviewed.join(", ")));
-                    }
-                    s
-                },
-            )
+                }
+                s
+            })
         }
     }
+}
+
+async fn views(ctx: &Ctx) -> anyhow::Result<Vec<ReviewView>> {
+    let store = ctx.store().await?;
+    Ok(store
+        .reviews()
+        .await?
+        .into_iter()
+        .map(ReviewView::from)
+        .collect())
 }

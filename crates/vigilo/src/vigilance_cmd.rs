@@ -644,23 +644,11 @@ fn write_customer_csvs(
         let path = dir.join(vigilo_vigilance::fsca::customer_file_name(
             &customer.customer,
         ));
-        let mut w =
-            csv::Writer::from_path(&path).with_context(|| format!("writing {}", path.display()))?;
-        w.write_record(["fsca", "customer", "serial", "country", "software"])?;
-        for d in view
-            .devices
-            .iter()
-            .filter(|d| d.customer == customer.customer)
-        {
-            w.write_record([
-                d.fsca.as_str(),
-                d.customer.as_str(),
-                d.serial.as_str(),
-                d.country.as_str(),
-                d.software.as_deref().unwrap_or(""),
-            ])?;
-        }
-        w.flush()?;
+        std::fs::write(
+            &path,
+            vigilo_vigilance::fsca::customer_csv(&view.devices, &customer.customer),
+        )
+        .with_context(|| format!("writing {}", path.display()))?;
         written.push(path);
     }
     Ok(written)
