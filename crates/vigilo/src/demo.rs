@@ -563,13 +563,17 @@ async fn seed_vigilance(
     let today = now.to_zoned(zone.clone()).date();
     let devices = store.devices(Some("pulsetherm-p2"), None).await?;
     // A device already in the field on `day`: complaints come from devices that shipped.
-    let in_field = |rng: &mut fastrand::Rng, day: Date| loop {
-        let d = &devices[rng.usize(..devices.len())].device;
-        if d.manufactured_on.is_none_or(|m| m < day) {
-            break d.clone();
-        }
+    let in_field = |rng: &mut fastrand::Rng, day: Date| {
+        let shipped: Vec<&vigilo_registry::Device> = devices
+            .iter()
+            .map(|d| &d.device)
+            .filter(|d| d.manufactured_on.is_none_or(|m| m < day))
+            .collect();
+        (!shipped.is_empty()).then(|| shipped[rng.usize(..shipped.len())].clone())
     };
-    let pick = |rng: &mut fastrand::Rng| in_field(rng, today.saturating_sub(60.days()));
+    let pick = |rng: &mut fastrand::Rng| {
+        in_field(rng, today.saturating_sub(60.days())).unwrap_or_else(|| devices[0].device.clone())
+    };
     let day_at = |d: Date, rng: &mut fastrand::Rng| -> anyhow::Result<Timestamp> {
         Ok(d.at(rng.i8(8..18), rng.i8(0..60), 0, 0)
             .to_zoned(zone.clone())?
@@ -594,8 +598,9 @@ async fn seed_vigilance(
             } else {
                 PROBLEMS[rng.usize(..PROBLEMS.len())]
             };
-            let device = in_field(rng, day);
-            complaint(store, &device, day_at(day, rng)?, summary, code).await?;
+            if let Some(device) = in_field(rng, day) {
+                complaint(store, &device, day_at(day, rng)?, summary, code).await?;
+            }
         }
     }
 

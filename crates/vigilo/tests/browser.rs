@@ -401,3 +401,71 @@ async fn help_desk_opens_a_ticket_and_the_service_form_names_a_missing_competenc
     save_screenshot(c, "service-refused.png").await;
     d.client.clone().close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vigilance_officer_decides_a_case_and_sees_the_trend_signal() {
+    if !browser_available() {
+        return;
+    }
+    let d = demo("60").await;
+    let (c, base) = (&d.client, d.base.as_str());
+    sign_in(c, base, "vig.laurent", PASSWORD).await;
+    text(c, "#who").await;
+    click(c, "nav a[href='/vigilance']").await;
+    // The demo's case flagged three days ago has no vigilance officer yet (case 5), and case 3
+    // was taken after 29 hours.
+    let breaches = text(c, "#breaches").await;
+    assert!(
+        breaches.contains("case 5") && breaches.contains("case 3") && !breaches.contains("case 2"),
+        "{breaches}"
+    );
+    save_screenshot(c, "vigilance.png").await;
+
+    // Case 1 (flagged hours ago) is undecided: the strictest EU period shows until decided.
+    c.goto(&format!("{base}/vigilance/1")).await.unwrap();
+    let deadlines = text(c, "#deadlines").await;
+    assert!(deadlines.contains("87(4)"), "{deadlines}");
+    choose(c, "#category-input", "serious-incident").await;
+    fill(
+        c,
+        "#rationale",
+        "Unit switched off during therapy; no injury; other serious incident.",
+    )
+    .await;
+    click(c, "#decide-form button").await;
+    let deadlines = text(c, "#deadlines").await;
+    assert!(deadlines.contains("87(3)"), "{deadlines}");
+    assert_eq!(text(c, "#category").await, "serious-incident");
+    save_screenshot(c, "case-decided.png").await;
+
+    // Last month's battery complaints are a trend signal, with its chart.
+    let m = vigilo(
+        &d.db,
+        &[
+            "trends",
+            "--product",
+            "pulsetherm-p2",
+            "--month",
+            &last_month(),
+        ],
+    );
+    let month = m["month"].as_str().unwrap().to_owned();
+    c.goto(&format!(
+        "{base}/trends?product=pulsetherm-p2&month={month}"
+    ))
+    .await
+    .unwrap();
+    c.find(Locator::Css("svg")).await.unwrap();
+    save_screenshot(c, "trends.png").await;
+    d.client.clone().close().await.unwrap();
+}
+
+/// The month before this one, `YYYY-MM`.
+fn last_month() -> String {
+    let today = jiff::Zoned::now().date().first_of_month();
+    today
+        .checked_sub(jiff::Span::new().months(1))
+        .unwrap()
+        .strftime("%Y-%m")
+        .to_string()
+}
