@@ -62,6 +62,9 @@ pub struct Escalation {
     pub due_at: Timestamp,
     pub acknowledged_by: Option<String>,
     pub acknowledged_at: Option<Timestamp>,
+    /// From the flag to the vigilance officer (SPEC §3.4's "hours from suspected serious
+    /// incident to the vigilance officer"), in whole minutes.
+    pub minutes_to_acknowledgement: Option<i64>,
     /// Not acknowledged within 24 h of the flag.
     pub breached: bool,
 }
@@ -273,6 +276,9 @@ pub fn status(
         due_at: escalation_due,
         acknowledged_by: facts.acknowledgement.map(|a| a.person.clone()),
         acknowledged_at: facts.acknowledgement.map(|a| a.at),
+        minutes_to_acknowledgement: facts
+            .acknowledgement
+            .map(|a| a.at.duration_since(case.flagged_at).as_secs() / 60),
         breached: match facts.acknowledgement {
             Some(a) => a.at > escalation_due,
             None => as_of > escalation_due,
@@ -599,6 +605,7 @@ mod tests {
             ts("2026-03-10T00:00:00Z"),
         );
         assert!(s.escalation.breached);
+        assert_eq!(s.escalation.minutes_to_acknowledgement, Some(25 * 60));
         let s = status(
             CaseFacts {
                 acknowledgement: Some(&timely),
