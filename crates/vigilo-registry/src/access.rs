@@ -95,6 +95,7 @@ pub enum Action {
     OpenFsca,
     RecordFscaAcknowledgement,
     RecordReview,
+    ImportSbom,
 }
 
 impl Action {
@@ -131,6 +132,7 @@ impl Action {
             Action::OpenFsca => "open a field safety corrective action",
             Action::RecordFscaAcknowledgement => "record a customer's FSCA acknowledgement",
             Action::RecordReview => "record the monthly PMS review",
+            Action::ImportSbom => "import a software version's SBOM",
         }
     }
 
@@ -174,6 +176,8 @@ impl Action {
             Action::OpenFsca => &[Vigilance, Quality],
             Action::RecordFscaAcknowledgement => &[Vigilance, Quality, Triager],
             Action::RecordReview => &[Pms, Quality],
+            // The SBOM is a release record (IEC 62304 §8.1.2) that security monitors.
+            Action::ImportSbom => &[Admin, Security, Quality],
         }
     }
 }
@@ -286,6 +290,7 @@ mod tests {
             Action::CloseTicket,
             Action::FlagSerious,
             Action::RecordService,
+            Action::ImportSbom,
         ] {
             assert!(authorise("a", &[Role::Auditor], action).is_err());
             assert!(!action.allowed_roles().contains(&Role::Auditor));

@@ -12,6 +12,7 @@ mod query;
 mod record;
 pub mod registry;
 pub mod requests;
+pub mod sbom;
 pub mod schema;
 pub mod service;
 pub mod tickets;

@@ -1,6 +1,7 @@
 //! The catalogue of record tables. Writes, reads and verification are generic over it, so a
 //! record's stored row, its audit content and its exported JSON cannot drift apart.
 
+use crate::sbom;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use vigilo_registry as reg;
@@ -163,4 +164,11 @@ tables! {
     PMS_REVIEWS: vig::Review = "pms_reviews"
         [text("id"), text("signals"), text("decision"), text("notes"), text("reviewer"),
          instant("reviewed_at")];
+    SBOMS: sbom::Sbom = "sboms"
+        [int("id"), text("product"), text("version"), text("format"), text("spec_version"),
+         text("serial_number"), text("sha256"), text("file_name"), int("component_count"),
+         json("warnings"), int("superseded_by"), text("imported_by"), instant("imported_at")];
+    SBOM_COMPONENTS: sbom::SbomComponent = "sbom_components"
+        [int("id"), int("sbom"), text("name"), text("version"), text("purl"), text("cpe"),
+         text("ecosystem"), json("matchable")];
 }

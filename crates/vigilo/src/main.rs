@@ -8,6 +8,7 @@ mod device_import;
 mod output;
 mod registry_cmd;
 mod review_cmd;
+mod sbom_cmd;
 mod scan_cmd;
 mod service_cmd;
 mod tools_cmd;
@@ -106,6 +107,9 @@ enum Command {
     /// Field safety corrective actions: device lists per customer and acknowledgements.
     #[command(subcommand)]
     Fsca(vigilance_cmd::FscaCmd),
+    /// SBOMs of software versions: the components cybersecurity monitoring covers.
+    #[command(subcommand)]
+    Sbom(sbom_cmd::SbomCmd),
     /// Trend tests (MDR Art. 88): monthly rates per product, part, lot and problem code
     /// against a baseline.
     Trends(review_cmd::TrendsCmd),
@@ -212,6 +216,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Vigilance(c) => vigilance_cmd::vigilance(&ctx, c).await,
         Command::Holidays(c) => vigilance_cmd::holidays(&ctx, c).await,
         Command::Fsca(c) => vigilance_cmd::fsca(&ctx, c).await,
+        Command::Sbom(c) => sbom_cmd::sbom(&ctx, c).await,
         Command::Trends(c) => review_cmd::trends(&ctx, c).await,
         Command::Review(c) => review_cmd::review(&ctx, c).await,
         Command::Trace(c) => service_cmd::trace(&ctx, c).await,
