@@ -1,7 +1,7 @@
 //! The advisory index: built once, queried for every SBOM component.
 
-use std::collections::HashMap;
 use std::collections::hash_map;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use vigilo_purl::Purl;
@@ -78,6 +78,26 @@ pub struct Match<'a> {
 pub struct QueryReport<'a> {
     pub matches: Vec<Match<'a>>,
     pub errors: Vec<OsvError>,
+}
+
+impl<'a> QueryReport<'a> {
+    /// The matches one per advisory, in id order, each with the `fixed` versions of all its
+    /// matching entries (first occurrence kept): a finding is about an advisory, however many
+    /// of its entries name the package.
+    pub fn per_advisory(&self) -> Vec<(&'a Advisory, Vec<String>)> {
+        let mut by_id: BTreeMap<&str, (&'a Advisory, Vec<String>)> = BTreeMap::new();
+        for m in &self.matches {
+            let (_, fixed) = by_id
+                .entry(m.advisory.id.as_str())
+                .or_insert((m.advisory, Vec::new()));
+            for f in &m.fixed {
+                if !fixed.contains(f) {
+                    fixed.push(f.clone());
+                }
+            }
+        }
+        by_id.into_values().collect()
+    }
 }
 
 /// An affected entry, parsed but not yet placed.

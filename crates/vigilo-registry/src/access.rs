@@ -96,6 +96,7 @@ pub enum Action {
     RecordFscaAcknowledgement,
     RecordReview,
     ImportSbom,
+    ImportAdvisories,
 }
 
 impl Action {
@@ -133,6 +134,7 @@ impl Action {
             Action::RecordFscaAcknowledgement => "record a customer's FSCA acknowledgement",
             Action::RecordReview => "record the monthly PMS review",
             Action::ImportSbom => "import a software version's SBOM",
+            Action::ImportAdvisories => "import OSV advisories and re-match findings",
         }
     }
 
@@ -178,6 +180,8 @@ impl Action {
             Action::RecordReview => &[Pms, Quality],
             // The SBOM is a release record (IEC 62304 §8.1.2) that security monitors.
             Action::ImportSbom => &[Admin, Security, Quality],
+            // Findings follow from advisories and SBOMs; re-matching them is security's work.
+            Action::ImportAdvisories => &[Admin, Security],
         }
     }
 }
@@ -291,6 +295,7 @@ mod tests {
             Action::FlagSerious,
             Action::RecordService,
             Action::ImportSbom,
+            Action::ImportAdvisories,
         ] {
             assert!(authorise("a", &[Role::Auditor], action).is_err());
             assert!(!action.allowed_roles().contains(&Role::Auditor));

@@ -3,6 +3,7 @@
 //! the audit event in the same transaction.
 
 mod accounts;
+pub mod advisories;
 mod audit;
 mod db;
 pub mod drafts;

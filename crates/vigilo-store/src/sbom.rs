@@ -3,6 +3,7 @@
 //! and a replaced SBOM stays on record, superseded, with its own components.
 
 use crate::Store;
+use crate::advisories::{Rematched, Scope, rematch_in};
 use crate::error::Result;
 use crate::query::Select;
 use crate::registry::Actor;
@@ -72,6 +73,10 @@ pub struct SbomImport {
     pub outcome: ImportOutcome,
     /// The id of the SBOM this import superseded.
     pub replaced: Option<i64>,
+    /// Findings the stored advisories raise against the new SBOM, and those of the superseded
+    /// SBOM retracted with it.
+    #[serde(flatten)]
+    pub findings: Rematched,
     #[serde(flatten)]
     pub sbom: Sbom,
 }
@@ -154,6 +159,7 @@ impl Store {
             return Ok(SbomImport {
                 outcome: ImportOutcome::Unchanged,
                 replaced: None,
+                findings: Rematched::default(),
                 sbom: current.clone(),
             });
         }
@@ -189,6 +195,8 @@ impl Store {
             .map(|(c, id)| component(c, id, sbom.id))
             .collect();
         tx.insert_many("sbom.component", &components).await?;
+        let scope = Scope::stored(&mut tx, Some(sbom.id)).await?;
+        let findings = rematch_in(&mut tx, scope).await?;
         tx.commit().await?;
         Ok(SbomImport {
             outcome: if current.is_some() {
@@ -197,6 +205,7 @@ impl Store {
                 ImportOutcome::Imported
             },
             replaced: current.map(|c| c.id),
+            findings,
             sbom,
         })
     }

@@ -1,6 +1,7 @@
 //! The catalogue of record tables. Writes, reads and verification are generic over it, so a
 //! record's stored row, its audit content and its exported JSON cannot drift apart.
 
+use crate::advisories;
 use crate::sbom;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -171,4 +172,12 @@ tables! {
     SBOM_COMPONENTS: sbom::SbomComponent = "sbom_components"
         [int("id"), int("sbom"), text("name"), text("version"), text("purl"), text("cpe"),
          text("ecosystem"), json("matchable")];
+    ADVISORIES: advisories::Advisory = "advisories"
+        [text("id"), instant("modified"), instant("published"), instant("withdrawn"),
+         json("aliases"), text("summary"), json("severity"), text("document"), text("source"),
+         text("imported_by"), instant("imported_at")];
+    FINDINGS: advisories::Finding = "findings"
+        [int("id"), text("advisory"), int("sbom"), int("component"), text("product"),
+         text("version"), text("purl"), json("fixed"), text("state"), instant("found_at"),
+         instant("retracted_at")];
 }

@@ -5,6 +5,7 @@ mod audit_cmd;
 mod csv_rows;
 mod demo;
 mod device_import;
+mod findings_cmd;
 mod output;
 mod registry_cmd;
 mod review_cmd;
@@ -110,6 +111,12 @@ enum Command {
     /// SBOMs of software versions: the components cybersecurity monitoring covers.
     #[command(subcommand)]
     Sbom(sbom_cmd::SbomCmd),
+    /// OSV advisory feeds.
+    #[command(subcommand)]
+    Advisories(findings_cmd::AdvisoriesCmd),
+    /// Advisories affecting components of current SBOMs.
+    #[command(subcommand)]
+    Findings(findings_cmd::FindingsCmd),
     /// Trend tests (MDR Art. 88): monthly rates per product, part, lot and problem code
     /// against a baseline.
     Trends(review_cmd::TrendsCmd),
@@ -217,6 +224,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Holidays(c) => vigilance_cmd::holidays(&ctx, c).await,
         Command::Fsca(c) => vigilance_cmd::fsca(&ctx, c).await,
         Command::Sbom(c) => sbom_cmd::sbom(&ctx, c).await,
+        Command::Advisories(c) => findings_cmd::advisories(&ctx, c).await,
+        Command::Findings(c) => findings_cmd::findings(&ctx, c).await,
         Command::Trends(c) => review_cmd::trends(&ctx, c).await,
         Command::Review(c) => review_cmd::review(&ctx, c).await,
         Command::Trace(c) => service_cmd::trace(&ctx, c).await,

@@ -4,7 +4,6 @@ use crate::Ctx;
 use crate::output::table;
 use clap::Args;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use vigilo_osv::{Advisory, Index};
 use vigilo_registry::Invalid;
@@ -114,23 +113,11 @@ pub fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<()> {
                     reason: e.to_string(),
                 });
             }
-            // One finding per advisory, even when several of its affected entries match.
-            let mut by_advisory: BTreeMap<&str, (&Advisory, Vec<String>)> = BTreeMap::new();
-            for m in found.matches {
-                let entry = by_advisory
-                    .entry(m.advisory.id.as_str())
-                    .or_insert((m.advisory, Vec::new()));
-                for f in m.fixed {
-                    if !entry.1.contains(&f) {
-                        entry.1.push(f);
-                    }
-                }
-            }
-            for (id, (advisory, fixed)) in by_advisory {
+            for (advisory, fixed) in found.per_advisory() {
                 report.findings.push(Finding {
                     sbom: name.clone(),
                     purl: purl.to_string(),
-                    advisory: id.to_owned(),
+                    advisory: advisory.id.clone(),
                     aliases: advisory.aliases.clone(),
                     fixed,
                     severity: severity(advisory),
