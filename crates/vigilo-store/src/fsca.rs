@@ -131,7 +131,7 @@ impl Store {
             return Err(Invalid::new("ID", format!("FSCA {id} exists already")).into());
         }
         if let Some(case) = new.case_id {
-            self.case_status(case, now).await?;
+            self.case(case).await?;
         }
         let fsca = Fsca {
             id,

@@ -78,7 +78,7 @@ fn years_around(date: Date) -> (i16, i16) {
 }
 
 impl Store {
-    async fn case(&self, id: i64) -> Result<VigilanceCase> {
+    pub(crate) async fn case(&self, id: i64) -> Result<VigilanceCase> {
         self.fetch_one(Select::<VigilanceCase>::all().eq("id", id))
             .await?
             .ok_or_else(|| Invalid::new("CASE", format!("no vigilance case {id}")).into())
@@ -157,23 +157,6 @@ impl Store {
         Ok(summary)
     }
 
-    /// The working-day calendar of a country for the given years: national holidays by rule
-    /// plus the organisation's own.
-    pub async fn work_calendar(
-        &self,
-        country: &str,
-        first: i16,
-        last: i16,
-    ) -> Result<WorkCalendar> {
-        let extra = self.imported_holidays(Some(country)).await?;
-        Ok(WorkCalendar::for_country(
-            &country.to_ascii_uppercase(),
-            first,
-            last,
-            extra.into_iter().map(|h| h.date),
-        ))
-    }
-
     // ---- case status --------------------------------------------------------------------------
 
     /// Every case as it stands at `as_of`, newest awareness first.
@@ -194,8 +177,18 @@ impl Store {
         self.status_of(&case, &facts, as_of).await
     }
 
+    /// What every case's status needs, read once for all of them.
     async fn case_records(&self) -> Result<CaseRecords> {
-        let mut records = CaseRecords::default();
+        let mut records = CaseRecords {
+            zone: self.zone().await?,
+            decisions: HashMap::new(),
+            submissions: HashMap::new(),
+            acknowledgements: HashMap::new(),
+            holidays: HashMap::new(),
+        };
+        for h in self.imported_holidays(None).await? {
+            records.holidays.entry(h.country).or_default().push(h.date);
+        }
         for d in self.fetch(Select::<Decision>::all()).await? {
             records.decisions.entry(d.case_id).or_default().push(d);
         }
@@ -214,7 +207,7 @@ impl Store {
         records: &CaseRecords,
         as_of: Timestamp,
     ) -> Result<CaseStatus> {
-        let zone = self.zone().await?;
+        let zone = &records.zone;
         let country = self.case_device(case).await?.map(|d| d.country);
         let decisions = records
             .decisions
@@ -222,10 +215,8 @@ impl Store {
             .map_or(&[][..], Vec::as_slice);
         let clock = case::latest(decisions).map_or(case.aware_at, |d| d.clock_from);
         let (first, last) = years_around(clock.to_zoned(zone.clone()).date());
-        let eu = self
-            .work_calendar(country.as_ref().map_or("", |c| c.as_str()), first, last)
-            .await?;
-        let us = self.work_calendar("US", first, last).await?;
+        let eu = records.calendar(country.as_ref().map_or("", |c| c.as_str()), first, last);
+        let us = records.calendar("US", first, last);
         let is_working = |market: Market, d: Date| match market {
             Market::Eu => eu.is_working_day(d),
             Market::Us => us.is_working_day(d),
@@ -241,7 +232,7 @@ impl Store {
                     .get(&case.id)
                     .map_or(&[][..], Vec::as_slice),
             },
-            &zone,
+            zone,
             &is_working,
             as_of,
         ))
@@ -474,9 +465,21 @@ impl Store {
     }
 }
 
-#[derive(Default)]
 struct CaseRecords {
+    zone: jiff::tz::TimeZone,
     decisions: HashMap<i64, Vec<Decision>>,
     submissions: HashMap<i64, Vec<Submission>>,
     acknowledgements: HashMap<i64, Acknowledgement>,
+    /// The organisation's imported holidays by country.
+    holidays: HashMap<String, Vec<Date>>,
+}
+
+impl CaseRecords {
+    /// The working-day calendar of a country for the given years: national holidays by rule
+    /// plus the organisation's own.
+    fn calendar(&self, country: &str, first: i16, last: i16) -> WorkCalendar {
+        let country = country.to_ascii_uppercase();
+        let extra = self.holidays.get(&country).into_iter().flatten().copied();
+        WorkCalendar::for_country(&country, first, last, extra)
+    }
 }

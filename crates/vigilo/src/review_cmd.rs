@@ -6,41 +6,33 @@ use crate::output::table;
 use clap::{Args, Subcommand};
 use serde_json::json;
 use vigilo_registry::input::Invalid;
-use vigilo_trends::{Assessment, Month, TrendConfig};
-use vigilo_vigilance::ReviewDecision;
+use vigilo_store::requests::{self, ReviewRequest, Spelling, TrendRequest, TrendSettings};
+use vigilo_trends::{Assessment, TrendConfig};
 use vigilo_vigilance::review::{Quarter, ReviewView, quarterly};
 
-/// The statistical settings of an assessment.
+/// The statistical settings of an assessment (parsed by `TrendSettings`, as the API does).
 #[derive(Args, Clone)]
 pub struct TrendArgs {
-    /// Months before the assessed one that make the baseline.
-    #[arg(long, default_value_t = 12)]
-    baseline_months: u32,
-    /// Significance level of the exact tests (the CUSUM's interval is matched to it).
-    #[arg(long, default_value_t = 0.01)]
-    alpha: f64,
+    /// Months before the assessed one that make the baseline (default 12).
+    #[arg(long)]
+    baseline_months: Option<String>,
+    /// Significance level of the exact tests (default 0.01; the CUSUM's interval is matched
+    /// to it).
+    #[arg(long)]
+    alpha: Option<String>,
 }
 
 impl TrendArgs {
-    fn config(&self) -> anyhow::Result<TrendConfig> {
-        let base = TrendConfig::default();
-        let config = TrendConfig {
+    fn settings(self) -> TrendSettings {
+        TrendSettings {
             baseline_months: self.baseline_months,
             alpha: self.alpha,
-            cusum_h: TrendConfig::matched_cusum_h(self.alpha, base.cusum_k_ratio),
-            ..base
-        };
-        config
-            .validate()
-            .map_err(|e| Invalid::new("--alpha/--baseline-months", e.to_string()))?;
-        Ok(config)
+        }
     }
-}
 
-fn month(field: &str, value: &str) -> anyhow::Result<Month> {
-    value
-        .parse()
-        .map_err(|e| Invalid::new(field, format!("{e}")).into())
+    fn config(self) -> anyhow::Result<TrendConfig> {
+        Ok(self.settings().config(Spelling::Flags)?)
+    }
 }
 
 fn assessment_rows(list: &[Assessment]) -> String {
@@ -101,7 +93,11 @@ pub struct TrendsCmd {
 }
 
 pub async fn trends(ctx: &Ctx, cmd: TrendsCmd) -> anyhow::Result<()> {
-    let month = month("--month", &cmd.month)?;
+    let (product, month) = TrendRequest {
+        product: cmd.product,
+        month: cmd.month,
+    }
+    .parse(Spelling::Flags)?;
     let config = cmd.settings.config()?;
     if let Some(by) = &cmd.by
         && !["product", "part", "lot", "problem-code"].contains(&by.as_str())
@@ -114,20 +110,20 @@ pub async fn trends(ctx: &Ctx, cmd: TrendsCmd) -> anyhow::Result<()> {
     }
     let store = ctx.store().await?;
     let list: Vec<Assessment> = store
-        .trends(&cmd.product, month, &config)
+        .trends(&product, month, &config)
         .await?
         .into_iter()
         .filter(|a| cmd.by.as_ref().is_none_or(|b| &a.dimension == b))
         .collect();
     let signals = list.iter().filter(|a| a.signal).count();
     ctx.out.emit(
-        &json!({"product": cmd.product, "month": month, "alpha": config.alpha,
+        &json!({"product": product, "month": month, "alpha": config.alpha,
                 "baseline_months": config.baseline_months, "cusum_h": config.cusum_h,
                 "signals": signals, "assessments": list}),
         || {
             format!(
                 "{} {month}: {signals} signal(s) of {} subjects (alpha {}, {}-month baseline)\n{}",
-                cmd.product,
+                product,
                 list.len(),
                 config.alpha,
                 config.baseline_months,
@@ -171,7 +167,7 @@ pub enum ReviewCmd {
 pub async fn review(ctx: &Ctx, cmd: ReviewCmd) -> anyhow::Result<()> {
     match cmd {
         ReviewCmd::Build { month: m, settings } => {
-            let m = month("--month", &m)?;
+            let m = requests::month("--month", &m)?;
             let store = ctx.store().await?;
             let material = store.review_material(m, &settings.config()?).await?;
             ctx.out.emit(&material, || {
@@ -191,12 +187,17 @@ pub async fn review(ctx: &Ctx, cmd: ReviewCmd) -> anyhow::Result<()> {
             notes,
             settings,
         } => {
-            let m = month("--month", &m)?;
-            let decision = ReviewDecision::parse("--decision", &decision)?;
+            let r = ReviewRequest {
+                month: m,
+                decision,
+                notes,
+                settings: settings.settings(),
+            }
+            .parse(Spelling::Flags)?;
             let (store, actor) = ctx.store_as().await?;
             let review = ReviewView::from(
                 store
-                    .record_review(&actor, m, decision, &notes, &settings.config()?, ctx.now)
+                    .record_review(&actor, r.month, r.decision, &r.notes, &r.config, ctx.now)
                     .await?,
             );
             ctx.out.emit(&review, || {

@@ -9,8 +9,11 @@ use jiff::tz::TimeZone;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use vigilo_registry::input::{self, Invalid};
-use vigilo_store::fsca::NewFsca;
-use vigilo_vigilance::{CaseStatus, Category, IncidentDetails, Market, ReportKind};
+use vigilo_store::requests::{
+    DecideRequest, DetailsRequest, DraftFormat, DraftRequest, FscaAckRequest, FscaRequest,
+    ReportRequest, Spelling,
+};
+use vigilo_vigilance::CaseStatus;
 
 #[derive(Subcommand)]
 pub enum VigilanceCmd {
@@ -193,38 +196,17 @@ fn case_text(c: &CaseStatus, zone: &TimeZone) -> String {
     s
 }
 
-/// Merges a details file over the record, section by section: a section's fields given in the
-/// file replace the recorded ones, the others stay.
-fn merge_sections(into: &mut serde_json::Value, file: serde_json::Map<String, serde_json::Value>) {
-    let Some(into) = into.as_object_mut() else {
-        return;
-    };
-    for (section, value) in file {
-        match (into.get_mut(&section), value) {
-            (Some(serde_json::Value::Object(old)), serde_json::Value::Object(new)) => {
-                old.extend(new)
-            }
-            (_, value) => {
-                into.insert(section, value);
-            }
-        }
-    }
-}
-
-/// A JSON file's IncidentDetails, with the file, line and column on error.
-fn details_file(path: &Path) -> anyhow::Result<serde_json::Map<String, serde_json::Value>> {
+/// A details file, read as the API reads a details request, with the file, line and column on
+/// error.
+fn details_file(path: &Path) -> anyhow::Result<DetailsRequest> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    Ok(serde_json::from_str(&text).map_err(|e| {
         Invalid::new(
             format!("{} line {} column {}", path.display(), e.line(), e.column()),
-            format!("not JSON: {e}"),
+            format!("{e}: expected the MIR sections incident, patient, investigation and comments"),
         )
-    })?;
-    match value {
-        serde_json::Value::Object(map) => Ok(map),
-        _ => Err(Invalid::new(path.display().to_string(), "expected a JSON object").into()),
-    }
+    })?)
 }
 
 pub async fn vigilance(ctx: &Ctx, cmd: VigilanceCmd) -> anyhow::Result<()> {
@@ -301,13 +283,22 @@ pub async fn vigilance(ctx: &Ctx, cmd: VigilanceCmd) -> anyhow::Result<()> {
             rationale,
             reportability_aware_at,
         } => {
-            let category = Category::parse("--category", &category)?;
-            let aware = reportability_aware_at
-                .map(|t| input::instant("--reportability-aware-at", &t))
-                .transpose()?;
+            let d = DecideRequest {
+                category,
+                rationale,
+                reportability_aware_at,
+            }
+            .parse(Spelling::Flags)?;
             let (store, actor) = ctx.store_as().await?;
             let decision = store
-                .decide_case(&actor, id, category, &rationale, aware, ctx.now)
+                .decide_case(
+                    &actor,
+                    id,
+                    d.category,
+                    &d.rationale,
+                    d.reportability_aware_at,
+                    ctx.now,
+                )
                 .await?;
             let status = store.case_status(id, ctx.now).await?;
             let zone = ctx.zone(&store).await?;
@@ -323,18 +314,22 @@ pub async fn vigilance(ctx: &Ctx, cmd: VigilanceCmd) -> anyhow::Result<()> {
             market,
             reference,
         } => {
-            let kind = ReportKind::parse("--kind", &kind)?;
-            let market = market.map(|m| Market::parse("--market", &m)).transpose()?;
-            let submitted_at = input::instant("--submitted-at", &submitted_at)?;
+            let r = ReportRequest {
+                kind,
+                submitted_at,
+                market,
+                reference,
+            }
+            .parse(Spelling::Flags)?;
             let (store, actor) = ctx.store_as().await?;
             let submission = store
                 .record_submission(
                     &actor,
                     id,
-                    kind,
-                    market,
-                    submitted_at,
-                    reference.as_deref(),
+                    r.kind,
+                    r.market,
+                    r.submitted_at,
+                    r.reference.as_deref(),
                     ctx.now,
                 )
                 .await?;
@@ -369,20 +364,12 @@ pub async fn vigilance(ctx: &Ctx, cmd: VigilanceCmd) -> anyhow::Result<()> {
                 .await?
                 .map(|d| d.details)
                 .unwrap_or_default();
-            let mut merged = serde_json::to_value(&current)?;
-            if let Some(path) = &file {
-                merge_sections(&mut merged, details_file(path)?);
-            }
-            let mut details: IncidentDetails =
-                serde_json::from_value(merged).map_err(|e| {
-                    Invalid::new(
-                        file.as_ref()
-                            .map_or("details".to_owned(), |p| p.display().to_string()),
-                        format!(
-                            "{e}: expected the sections incident, patient, investigation and comments of the MIR form"
-                        ),
-                    )
-                })?;
+            let mut details = match &file {
+                Some(path) => details_file(path)?
+                    .over(Spelling::Json, &current)
+                    .map_err(|e| e.within(path.display()))?,
+                None => current,
+            };
             let inc = &mut details.incident;
             for (list, more) in [
                 (&mut inc.device_problem_codes, problem_codes),
@@ -422,28 +409,25 @@ async fn draft(
     kind: Option<String>,
     out: Option<PathBuf>,
 ) -> anyhow::Result<()> {
-    let kind = kind.map(|k| ReportKind::parse("--kind", &k)).transpose()?;
+    let (format, kind) = DraftRequest {
+        format: format.to_owned(),
+        kind,
+    }
+    .parse(Spelling::Flags)?;
     let store = ctx.store().await?;
     let (document, problems, missing) = match format {
-        "mir-json" | "mir-xml" => {
+        DraftFormat::MirJson | DraftFormat::MirXml => {
             let d = store.mir_draft(id, kind, ctx.now).await?;
-            let doc = if format == "mir-xml" {
+            let doc = if format == DraftFormat::MirXml {
                 d.draft.to_xml()
             } else {
                 d.draft.to_json()
             };
             (doc, d.problems, d.missing)
         }
-        "fda-3500a" => {
+        DraftFormat::Fda3500a => {
             let d = store.fda_draft(id, ctx.now).await?;
             (d.draft.to_json(), d.problems, d.missing)
-        }
-        other => {
-            return Err(Invalid::new(
-                "--format",
-                format!("{other:?} is not a draft format: expected mir-json, mir-xml or fda-3500a"),
-            )
-            .into());
         }
     };
     let notes = || {
@@ -467,7 +451,7 @@ async fn draft(
             )
         }
         None if ctx.out.json => {
-            let document: serde_json::Value = if format == "mir-xml" {
+            let document: serde_json::Value = if format == DraftFormat::MirXml {
                 serde_json::Value::String(document)
             } else {
                 serde_json::from_str(&document)?
@@ -698,25 +682,21 @@ pub async fn fsca(ctx: &Ctx, cmd: FscaCmd) -> anyhow::Result<()> {
         } => {
             let notice = std::fs::read_to_string(&notice)
                 .with_context(|| format!("reading {}", notice.display()))?;
+            let new = FscaRequest {
+                id,
+                title,
+                product,
+                versions,
+                lots,
+                serials,
+                countries,
+                reason,
+                notice,
+                case: case.map(|c| c.to_string()),
+            }
+            .parse(Spelling::Flags)?;
             let (store, actor) = ctx.store_as().await?;
-            let view = store
-                .open_fsca(
-                    &actor,
-                    NewFsca {
-                        id,
-                        title,
-                        product,
-                        versions,
-                        lots,
-                        serials,
-                        countries,
-                        reason,
-                        notice,
-                        case_id: case,
-                    },
-                    ctx.now,
-                )
-                .await?;
+            let view = store.open_fsca(&actor, new, ctx.now).await?;
             ctx.out.emit(&view, || fsca_text(&view))
         }
         FscaCmd::List => {
@@ -769,7 +749,11 @@ pub async fn fsca(ctx: &Ctx, cmd: FscaCmd) -> anyhow::Result<()> {
                 })
         }
         FscaCmd::Ack { id, customer, at } => {
-            let at = input::instant("--at", &at)?;
+            let (customer, at) = FscaAckRequest {
+                customer,
+                at: Some(at),
+            }
+            .parse(Spelling::Flags, ctx.now)?;
             let (store, actor) = ctx.store_as().await?;
             let ack = store
                 .acknowledge_fsca(&actor, &id, &customer, at, ctx.now)
