@@ -97,6 +97,11 @@ pub enum Action {
     RecordReview,
     ImportSbom,
     ImportAdvisories,
+    ManageSources,
+    ReviewSource,
+    ImportIntel,
+    RecordSignal,
+    TriageSignal,
 }
 
 impl Action {
@@ -135,6 +140,11 @@ impl Action {
             Action::RecordReview => "record the monthly PMS review",
             Action::ImportSbom => "import a software version's SBOM",
             Action::ImportAdvisories => "import OSV advisories and re-match findings",
+            Action::ManageSources => "register an advisory source",
+            Action::ReviewSource => "record an advisory source's review",
+            Action::ImportIntel => "import the CISA KEV catalog or EPSS scores",
+            Action::RecordSignal => "enter a vendor advisory or threat-intelligence note",
+            Action::TriageSignal => "triage a security finding or signal",
         }
     }
 
@@ -182,6 +192,15 @@ impl Action {
             Action::ImportSbom => &[Admin, Security, Quality],
             // Findings follow from advisories and SBOMs; re-matching them is security's work.
             Action::ImportAdvisories => &[Admin, Security],
+            // EN IEC 81001-5-1 §9.2: security monitors the sources and keeps them current.
+            Action::ManageSources | Action::ImportIntel => &[Admin, Security],
+            // The review is a security engineer's judgement of the feed, not an administrative act.
+            Action::ReviewSource => &[Security],
+            // A vendor bulletin may reach anyone who keeps the product current.
+            Action::RecordSignal => &[Security, Quality, Pms],
+            // EN IEC 81001-5-1 §9.3: the security risk assessment is security's, with quality
+            // for the software problem reports it opens.
+            Action::TriageSignal => &[Security, Quality],
         }
     }
 }
@@ -296,6 +315,11 @@ mod tests {
             Action::RecordService,
             Action::ImportSbom,
             Action::ImportAdvisories,
+            Action::ManageSources,
+            Action::ReviewSource,
+            Action::ImportIntel,
+            Action::RecordSignal,
+            Action::TriageSignal,
         ] {
             assert!(authorise("a", &[Role::Auditor], action).is_err());
             assert!(!action.allowed_roles().contains(&Role::Auditor));

@@ -5,8 +5,16 @@ use serde::{Deserialize, Serialize};
 use vigilo_registry::word_enum;
 
 word_enum!(
-    /// Where a contact came in (SPEC §2 Ticket).
-    Channel { Email = "email", Phone = "phone", Portal = "portal", Partner = "partner", Field = "field" }
+    /// Where a contact came in (SPEC §2 Ticket); `security` is the security intake queue, whose
+    /// triage sends potential serious incidents to vigilance through a ticket.
+    Channel {
+        Email = "email",
+        Phone = "phone",
+        Portal = "portal",
+        Partner = "partner",
+        Field = "field",
+        Security = "security"
+    }
 );
 word_enum!(
     /// Triage class (ISO 13485 8.2.2): only complaints get the complaint record.

@@ -88,9 +88,14 @@ pub struct FindingView {
     #[serde(flatten)]
     pub finding: Finding,
     pub aliases: Vec<String>,
+    pub summary: Option<String>,
     pub severity: Vec<vigilo_osv::Severity>,
     /// Devices whose current software is the finding's product version.
     pub devices: i64,
+    /// Of the advisory's CVE ids (its id and aliases), one in the current KEV catalog.
+    pub kev: Option<crate::intel::Kev>,
+    /// Of the advisory's CVE ids, the highest current EPSS score.
+    pub epss: Option<crate::intel::Epss>,
 }
 
 /// The stored instant precision: a later import compares equal to what it stored.
@@ -367,7 +372,10 @@ impl Store {
             let a = &advisories[&finding.advisory];
             out.push(FindingView {
                 aliases: a.aliases.clone(),
+                summary: a.summary.clone(),
                 severity: a.document.severity.clone(),
+                kev: None,
+                epss: None,
                 devices: devices
                     .get(&(finding.product.clone(), finding.version.clone()))
                     .copied()
@@ -375,12 +383,13 @@ impl Store {
                 finding,
             });
         }
+        self.enrich_findings(&mut out).await?;
         Ok(out)
     }
 
     /// Devices per (product, software version) they run now: the version of each device's
     /// latest software entry.
-    async fn devices_per_version(&self) -> Result<HashMap<(String, String), i64>> {
+    pub(crate) async fn devices_per_version(&self) -> Result<HashMap<(String, String), i64>> {
         let rows: Vec<(String, String, i64)> = fetch_aggregated(
             &self.pool,
             self.backend(),

@@ -4,6 +4,7 @@
 
 use crate::fsca::NewFsca;
 use crate::registry::{NewAgreement, NewDevice, NewLot, NewProcedureVersion, NewTraining};
+use crate::security::NewSignal;
 use crate::service::{DeviceKey, NewServiceEvent, PartUse};
 use crate::tickets::{ComplaintUpdate, NewTicket};
 use jiff::Timestamp;
@@ -14,6 +15,10 @@ use vigilo_registry::schedule::parse_schedule;
 use vigilo_registry::{
     CheckKind, CheckResult, Country, Device, EuClass, EventType, FdaClass, LotStatus, Product,
     Role, model, word_enum,
+};
+use vigilo_security::{
+    Criteria, Exploitability, Harm, Justification, Outcome as SecurityOutcome, Reachability,
+    Remediation, SignalKind, TriageInput, assess,
 };
 use vigilo_service::{Channel, Correction, Reportability, ServiceOutcome, TicketClass};
 use vigilo_trends::{Month, TrendConfig};
@@ -1079,6 +1084,141 @@ impl ReviewRequest {
             decision: ReviewDecision::parse(&s.name("decision"), &self.decision)?,
             notes: Fields(s).text("notes", &self.notes)?,
             config: self.settings.config(s)?,
+        })
+    }
+}
+
+// ---- the security intake queue (SPEC §3.5) -----------------------------------------------------
+
+/// A vendor advisory or threat-intelligence note (`security signal`, `POST /api/security/signals`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignalRequest {
+    /// vendor-advisory or threat-intel.
+    pub kind: String,
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    /// The source's advisory id or URL.
+    pub reference: Option<String>,
+    #[serde(default, deserialize_with = "text_or_list")]
+    pub cves: Vec<String>,
+    /// CVSS vectors (v2.0, v3.x or v4.0).
+    #[serde(default, deserialize_with = "text_or_list")]
+    pub cvss: Vec<String>,
+    pub product: Option<String>,
+    #[serde(default, deserialize_with = "text_or_list")]
+    pub versions: Vec<String>,
+    /// RFC 3339; default now.
+    pub received_at: Option<String>,
+}
+
+impl SignalRequest {
+    pub fn parse(&self, s: Spelling, now: Timestamp) -> Result<NewSignal, Invalid> {
+        let f = Fields(s);
+        let kind = SignalKind::parse(&s.name("kind"), &self.kind)?;
+        if kind == SignalKind::CveMatch {
+            return Err(Invalid::new(
+                s.name("kind"),
+                "cve-match signals are the findings of imported advisories: \
+                 expected vendor-advisory or threat-intel",
+            ));
+        }
+        let listed = |items: &[String]| -> Vec<String> {
+            items
+                .iter()
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+                .collect()
+        };
+        let cves = listed(&self.cves);
+        if let Some(bad) = cves.iter().find(|c| !is_cve_id(c)) {
+            return Err(Invalid::new(
+                s.name("cves"),
+                format!("{bad:?} is not a CVE id (CVE-YYYY-NNNN, four or more digits)"),
+            ));
+        }
+        let cvss = listed(&self.cvss);
+        if let Some(problem) = assess(&cvss).problems.into_iter().next() {
+            return Err(Invalid::new(s.name("cvss"), problem));
+        }
+        Ok(NewSignal {
+            kind,
+            title: f.text("title", &self.title)?,
+            body: self.body.trim().to_owned(),
+            reference: f.text_opt("reference", &given(&self.reference).map(str::to_owned))?,
+            cves,
+            cvss,
+            product: given(&self.product)
+                .map(|p| f.identifier("product", p))
+                .transpose()?,
+            versions: listed(&self.versions)
+                .iter()
+                .map(|v| f.label("versions", v))
+                .collect::<Result<_, _>>()?,
+            received_at: given(&self.received_at)
+                .map(|t| input::instant(&s.name("received_at"), t))
+                .transpose()?
+                .unwrap_or(now),
+        })
+    }
+}
+
+fn is_cve_id(id: &str) -> bool {
+    let mut parts = id.splitn(3, '-');
+    parts.next() == Some("CVE")
+        && parts
+            .next()
+            .is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .next()
+            .is_some_and(|n| n.len() >= 4 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A triage decision on a finding or signal (`security triage`, `POST /api/security/triage`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecurityTriageRequest {
+    /// not-relevant, problem-report, patch-management or potential-serious-incident.
+    pub outcome: String,
+    /// known-exploited, public-exploit, theoretical or not-exploitable.
+    pub exploitability: String,
+    /// reachable, not-reachable or unknown.
+    pub reachability: String,
+    /// Patient-harm plausibility: serious, non-serious or none.
+    pub harm: String,
+    pub rationale: String,
+    /// For not-relevant: component_not_present, vulnerable_code_not_present,
+    /// vulnerable_code_not_in_execute_path, vulnerable_code_cannot_be_controlled_by_adversary
+    /// or inline_mitigations_already_exist.
+    pub justification: Option<String>,
+    /// For an affected outcome: what is done (the VEX action statement).
+    pub action: Option<String>,
+    /// For problem-report and patch-management: vendor-fix, workaround, mitigation,
+    /// no-fix-planned or none-available.
+    pub remediation: Option<String>,
+}
+
+impl SecurityTriageRequest {
+    pub fn parse(&self, s: Spelling) -> Result<TriageInput, Invalid> {
+        Ok(TriageInput {
+            outcome: SecurityOutcome::parse(&s.name("outcome"), &self.outcome)?,
+            criteria: Criteria {
+                exploitability: Exploitability::parse(
+                    &s.name("exploitability"),
+                    &self.exploitability,
+                )?,
+                reachability: Reachability::parse(&s.name("reachability"), &self.reachability)?,
+                harm: Harm::parse(&s.name("harm"), &self.harm)?,
+            },
+            rationale: self.rationale.trim().to_owned(),
+            justification: given(&self.justification)
+                .map(|j| Justification::parse(&s.name("justification"), j))
+                .transpose()?,
+            action: given(&self.action).map(str::to_owned),
+            remediation: given(&self.remediation)
+                .map(|r| Remediation::parse(&s.name("remediation"), r))
+                .transpose()?,
         })
     }
 }

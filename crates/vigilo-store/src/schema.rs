@@ -3,9 +3,11 @@
 
 use crate::advisories;
 use crate::sbom;
+use crate::{intel, sources};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use vigilo_registry as reg;
+use vigilo_security as sec;
 use vigilo_service as svc;
 use vigilo_vigilance as vig;
 
@@ -180,4 +182,36 @@ tables! {
         [int("id"), text("advisory"), int("sbom"), int("component"), text("product"),
          text("version"), text("purl"), json("fixed"), text("state"), instant("found_at"),
          instant("retracted_at")];
+    ADVISORY_SOURCES: sources::AdvisorySource = "advisory_sources"
+        [text("id"), text("name"), text("kind"), text("url"), text("owner"), text("backup"),
+         int("cadence_days"), text("created_by"), instant("created_at")];
+    SOURCE_REVIEWS: sources::SourceReview = "source_reviews"
+        [int("id"), text("source"), instant("reviewed_at"), text("outcome"), text("note"),
+         text("reviewed_by"), instant("recorded_at")];
+    SOURCE_SYNCS: sources::SourceSync = "source_syncs"
+        [int("id"), text("source"), text("url"), instant("started_at"), instant("finished_at"),
+         int("http_status"), int("bytes"), int("added"), int("updated"), int("unchanged"),
+         text("error"), text("synced_by")];
+    INTEL_CATALOGS: intel::IntelCatalog = "intel_catalogs"
+        [int("id"), text("kind"), text("version"), text("model"), instant("released_at"),
+         text("sha256"), int("entries"), int("added"), int("updated"), int("unchanged"),
+         int("removed"), text("source"), text("imported_by"), instant("imported_at")];
+    KEV_ENTRIES: intel::KevRecord = "kev_entries"
+        [text("id"), text("vendor"), text("product"), text("name"), text("date_added"),
+         text("due_date"), json("known_ransomware"), text("removed_in")];
+    EPSS_SCORES: intel::EpssRecord = "epss_scores"
+        [text("id"), text("score"), text("percentile"), text("removed_in")];
+    SECURITY_SIGNALS: sec::Signal = "security_signals"
+        [int("id"), text("kind"), text("title"), text("body"), text("reference"), json("cves"),
+         json("cvss"), text("product"), json("versions"), instant("received_at"), int("drill"),
+         text("recorded_by"), instant("recorded_at")];
+    PROBLEM_REPORTS: sec::ProblemReport = "problem_reports"
+        [int("id"), text("title"), text("origin"), text("product"), text("version"), text("rating"),
+         json("critical"), text("description"), text("opened_by"), instant("opened_at")];
+    SECURITY_TRIAGE: sec::TriageRecord = "security_triage"
+        [int("id"), int("finding"), int("signal"), text("outcome"), text("rating"), text("score"),
+         text("vector"), text("exploitability"), text("reachability"), text("harm"),
+         text("recommended"), text("rationale"), text("justification"), text("action"),
+         text("remediation"),
+         int("problem_report"), int("vigilance_ticket"), text("decided_by"), instant("decided_at")];
 }

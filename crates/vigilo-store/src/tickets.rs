@@ -6,11 +6,13 @@ use crate::error::{Error, Result};
 use crate::query::{Select, columns_of, read_as};
 use crate::registry::{Actor, ImportSummary, Outcome};
 use crate::schema;
+use crate::vex::{PUBLISHER_NAMESPACE_SETTING, parse_namespace};
 use crate::write::WriteTx;
 use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::Row;
 use vigilo_registry::{Action, Country, Device, DeviceScope, Invalid, Product, Refusal};
+use vigilo_security::response::{CRITICAL_HOURS_SETTING, HIGH_DAYS_SETTING, parse_target};
 use vigilo_service::complaint::missing_for_closure;
 use vigilo_service::triage::{
     self, DEFAULT_TRIAGE_HOURS, TRIAGE_HOURS_SETTING, TriageState, parse_triage_hours,
@@ -36,20 +38,23 @@ impl Store {
         now: Timestamp,
     ) -> Result<Setting> {
         actor.may(Action::ChangeSettings)?;
-        let value = match name.replace('-', "_").as_str() {
+        let id = name.replace('-', "_");
+        let value = match id.as_str() {
             TRIAGE_HOURS_SETTING => parse_triage_hours(name, value)?.to_string(),
+            CRITICAL_HOURS_SETTING | HIGH_DAYS_SETTING => parse_target(name, value)?.to_string(),
+            PUBLISHER_NAMESPACE_SETTING => parse_namespace(name, value)?,
             _ => {
                 return Err(Invalid::new(
                     "SETTING",
-                    format!("{name:?} is not a setting: expected triage-hours"),
+                    format!(
+                        "{name:?} is not a setting: expected triage-hours, \
+                         security-critical-hours, security-high-days or publisher-namespace"
+                    ),
                 )
                 .into());
             }
         };
-        let setting = Setting {
-            id: TRIAGE_HOURS_SETTING.to_owned(),
-            value,
-        };
+        let setting = Setting { id, value };
         let mut tx = self.begin_write(&actor.person.id, now).await?;
         match tx
             .fetch_one(Select::<Setting>::all().eq("id", setting.id.as_str()))
@@ -64,13 +69,16 @@ impl Store {
     }
 }
 
-async fn triage_hours_in(tx: &mut WriteTx) -> Result<i64> {
-    let setting = tx
-        .fetch_one(Select::<Setting>::all().eq("id", TRIAGE_HOURS_SETTING))
-        .await?;
+pub(crate) async fn triage_hours_in(tx: &mut WriteTx) -> Result<i64> {
+    number_setting_in(tx, TRIAGE_HOURS_SETTING, DEFAULT_TRIAGE_HOURS).await
+}
+
+/// A whole-number setting, or its default while unset.
+pub(crate) async fn number_setting_in(tx: &mut WriteTx, id: &str, default: i64) -> Result<i64> {
+    let setting = tx.fetch_one(Select::<Setting>::all().eq("id", id)).await?;
     Ok(setting
         .and_then(|s| s.value.parse().ok())
-        .unwrap_or(DEFAULT_TRIAGE_HOURS))
+        .unwrap_or(default))
 }
 
 // ---- device identification -------------------------------------------------------------------
@@ -236,7 +244,7 @@ fn check_received(field: &str, received_at: Timestamp, now: Timestamp) -> Result
     Ok(())
 }
 
-async fn open_ticket_in(
+pub(crate) async fn open_ticket_in(
     tx: &mut WriteTx,
     scope: &DeviceScope,
     new: NewTicket,
@@ -279,6 +287,30 @@ async fn open_ticket_in(
     };
     tx.insert("ticket.open", &ticket).await?;
     Ok((Outcome::Added, ticket))
+}
+
+/// Opens `ticket`'s vigilance case inside `tx`, or returns the case it has; true when opened.
+pub(crate) async fn flag_serious_in(
+    tx: &mut WriteTx,
+    ticket: &Ticket,
+    aware_at: Timestamp,
+) -> Result<(VigilanceCase, bool)> {
+    if let Some(case) = tx
+        .fetch_one(Select::<VigilanceCase>::all().eq("ticket", ticket.id))
+        .await?
+    {
+        return Ok((case, false));
+    }
+    let case = VigilanceCase {
+        id: tx.next_id(&schema::VIGILANCE_CASES).await?,
+        ticket: ticket.id,
+        device: ticket.device,
+        aware_at,
+        flagged_by: tx.actor().to_owned(),
+        flagged_at: tx.at(),
+    };
+    tx.insert("vigilance.flag", &case).await?;
+    Ok((case, true))
 }
 
 impl Store {
@@ -647,23 +679,11 @@ impl Store {
             .fetch_one(Select::<Ticket>::all().eq("id", id))
             .await?
             .ok_or_else(|| Invalid::new("TICKET", format!("no ticket {id}")))?;
-        if let Some(case) = tx
-            .fetch_one(Select::<VigilanceCase>::all().eq("ticket", id))
-            .await?
-        {
-            return Ok((case, false));
+        let flagged = flag_serious_in(&mut tx, &ticket, aware_at).await?;
+        if flagged.1 {
+            tx.commit().await?;
         }
-        let case = VigilanceCase {
-            id: tx.next_id(&schema::VIGILANCE_CASES).await?,
-            ticket: ticket.id,
-            device: ticket.device,
-            aware_at,
-            flagged_by: actor.person.id.clone(),
-            flagged_at: now,
-        };
-        tx.insert("vigilance.flag", &case).await?;
-        tx.commit().await?;
-        Ok((case, true))
+        Ok(flagged)
     }
 
     pub async fn vigilance_cases(&self) -> Result<Vec<VigilanceCase>> {

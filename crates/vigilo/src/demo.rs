@@ -13,16 +13,23 @@ use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use std::path::PathBuf;
 use vigilo_incident::Annex;
+use vigilo_intel::register::{ReviewOutcome, SourceKind};
 use vigilo_registry::schedule::parse_schedule;
 use vigilo_registry::{
     CheckKind, CheckResult, Country, EuClass, FdaClass, LotStatus, ProcedureVersion, Product, Role,
+};
+use vigilo_security::{
+    Criteria, Exploitability, Harm, Outcome as SecurityOutcome, Reachability, Remediation,
+    SignalKind, TriageInput,
 };
 use vigilo_service::{Channel, ServiceOutcome, TicketClass};
 use vigilo_store::fsca::NewFsca;
 use vigilo_store::registry::{
     Actor, Init, NewAgreement, NewDevice, NewLot, NewProcedureVersion, NewTraining,
 };
+use vigilo_store::security::{NewSignal, Subject};
 use vigilo_store::service::{DeviceKey, NewServiceEvent, PartUse};
+use vigilo_store::sources::NewSource;
 use vigilo_store::tickets::{ComplaintUpdate, NewTicket};
 use vigilo_store::{OpenMode, Select, Store};
 use vigilo_trends::{Month, TrendConfig};
@@ -188,7 +195,7 @@ async fn seed(store: &Store, now: Timestamp, device_count: usize) -> anyhow::Res
             now,
         )
         .await?;
-    let people: [(&str, &str, &str, &[Role]); 11] = [
+    let people: [(&str, &str, &str, &[Role]); 12] = [
         ("qm.weber", "Dr. Anna Weber", "acme-med", &[Role::Quality]),
         (
             "vig.laurent",
@@ -198,6 +205,7 @@ async fn seed(store: &Store, now: Timestamp, device_count: usize) -> anyhow::Res
         ),
         ("pms.rossi", "Marco Rossi", "acme-med", &[Role::Pms]),
         ("sec.novak", "Jan Novak", "acme-med", &[Role::Security]),
+        ("sec.okafor", "Ada Okafor", "acme-med", &[Role::Security]),
         ("help.meyer", "Lena Meyer", "acme-med", &[Role::Triager]),
         (
             "tech.schmidt",
@@ -308,6 +316,169 @@ async fn seed(store: &Store, now: Timestamp, device_count: usize) -> anyhow::Res
     seed_service(store, &admin, now, &mut rng).await?;
     seed_tickets(store, now, &mut rng).await?;
     seed_vigilance(store, now, &mut rng).await?;
+    seed_security(store, now).await?;
+    Ok(())
+}
+
+/// The software's SBOMs and a real advisory against them: the Laravel 7.12.0 SBOM (CycloneDX's
+/// bom-examples, CC0) stands for the device's service portal; 2.1.0 shipped league/flysystem
+/// 1.1.3, which GHSA-9f46-5r25-5wfm (CVE-2021-32708) affects, and 2.2.1 the fixed 1.1.10. A
+/// vendor advisory past its 30-day target and a threat-intelligence note wait in the queue;
+/// the sources register holds the feeds they come from.
+async fn seed_security(store: &Store, now: Timestamp) -> anyhow::Result<()> {
+    const SBOM: &str = include_str!(
+        "../../vigilo-sbom/tests/data/cyclonedx/bom-examples/laravel-7.12.0/bom.1.4.json"
+    );
+    const ADVISORY: &[u8] = include_bytes!(
+        "../../vigilo-osv/tests/data/advisories/osv-scanner-offline-dbs/Packagist/GHSA-9f46-5r25-5wfm.json"
+    );
+    let qm = store.actor("qm.weber").await?;
+    let sec = store.actor("sec.novak").await?;
+    store
+        .set_setting(
+            &qm,
+            "publisher-namespace",
+            "https://psirt.acme-med.example",
+            now,
+        )
+        .await?;
+    let mut old: serde_json::Value = serde_json::from_str(SBOM)?;
+    for c in old["components"].as_array_mut().into_iter().flatten() {
+        if c["purl"] == "pkg:composer/league/flysystem@1.1.10" {
+            c["version"] = "1.1.3".into();
+            c["purl"] = "pkg:composer/league/flysystem@1.1.3".into();
+        }
+    }
+    let old = serde_json::to_vec(&old)?;
+    for (version, bytes) in [("2.1.0", old.as_slice()), ("2.2.1", SBOM.as_bytes())] {
+        store
+            .import_sbom(
+                &sec,
+                "pulsetherm-p2",
+                version,
+                &format!("portal-{version}.cdx.json"),
+                bytes,
+                now,
+            )
+            .await?;
+    }
+    let advisory = vigilo_osv::parse_json(ADVISORY)?;
+    store
+        .import_advisories(
+            &sec,
+            vec![("GHSA-9f46-5r25-5wfm.json".into(), advisory)],
+            now,
+        )
+        .await?;
+    for finding in store
+        .findings(Some("pulsetherm-p2"), Some("2.1.0"), false)
+        .await?
+    {
+        store
+            .triage_signal(
+                &sec,
+                Subject::Finding(finding.finding.id),
+                TriageInput {
+                    outcome: SecurityOutcome::PatchManagement,
+                    criteria: Criteria {
+                        exploitability: Exploitability::Theoretical,
+                        reachability: Reachability::Reachable,
+                        harm: Harm::NonSerious,
+                    },
+                    rationale: "The service portal's log upload writes through flysystem; a race \
+                                could overwrite its configuration. No therapy function is involved."
+                        .into(),
+                    justification: None,
+                    action: Some(
+                        "Update to software 2.2.1, which ships league/flysystem 1.1.10.".into(),
+                    ),
+                    remediation: Some(Remediation::VendorFix),
+                },
+                now,
+            )
+            .await?;
+    }
+    let days_ago = |d: i64| now - jiff::SignedDuration::from_hours(24 * d);
+    let feeds = [
+        (
+            "osv-packagist",
+            "OSV: Packagist (GitHub Advisory Database)",
+            SourceKind::Osv,
+            Some("https://osv-vulnerabilities.storage.googleapis.com/Packagist/all.zip"),
+            30,
+        ),
+        (
+            "cisa-kev",
+            "CISA Known Exploited Vulnerabilities",
+            SourceKind::Kev,
+            Some(
+                "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json",
+            ),
+            30,
+        ),
+        (
+            "radio-vendor-psirt",
+            "Wireless module vendor PSIRT page",
+            SourceKind::Vendor,
+            None,
+            14,
+        ),
+    ];
+    for (id, name, kind, url, cadence_days) in feeds {
+        store
+            .add_source(
+                &sec,
+                NewSource {
+                    id: id.into(),
+                    name: name.into(),
+                    kind,
+                    url: url.map(str::to_owned),
+                    owner: "sec.novak".into(),
+                    backup: "sec.okafor".into(),
+                    cadence_days,
+                },
+                now,
+            )
+            .await?;
+    }
+    store
+        .review_source(
+            &sec,
+            "osv-packagist",
+            now,
+            ReviewOutcome::Ok,
+            "Feed complete for the portal's Composer packages; no gaps since the last review.",
+            now,
+        )
+        .await?;
+    for signal in [
+        NewSignal {
+            kind: SignalKind::VendorAdvisory,
+            title: "Wireless module firmware: heap overflow in the BLE pairing handler".into(),
+            body: "The radio module's vendor reports a heap overflow reachable during BLE pairing \
+                   (demo data, not a real advisory)."
+                .into(),
+            reference: Some("DEMO-VENDOR-SA-2026-07".into()),
+            cves: Vec::new(),
+            cvss: vec!["CVSS:4.0/AV:A/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N".into()],
+            product: Some("pulsetherm-p2".into()),
+            versions: vec!["2.1.0".into(), "2.2.1".into()],
+            received_at: days_ago(40),
+        },
+        NewSignal {
+            kind: SignalKind::ThreatIntel,
+            title: "Health-ISAC: scanning of hospital networks for portable therapy devices".into(),
+            body: "Increased scanning of TCP 8443 on clinical VLANs (demo data).".into(),
+            reference: None,
+            cves: Vec::new(),
+            cvss: Vec::new(),
+            product: None,
+            versions: Vec::new(),
+            received_at: days_ago(3),
+        },
+    ] {
+        store.record_signal(&sec, signal, now).await?;
+    }
     Ok(())
 }
 

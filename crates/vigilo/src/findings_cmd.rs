@@ -14,6 +14,9 @@ pub enum AdvisoriesCmd {
     /// Import OSV advisories: a JSON or YAML file, a directory tree of them, or a zip of them
     /// (all.zip). Records not newer than the stored ones change nothing; findings follow at once.
     Import { path: PathBuf },
+    /// Fetch every osv, kev and epss source of the register that has a URL, import it, and
+    /// record each attempt; a failing source does not stop the others (exit status 1).
+    Sync,
 }
 
 #[derive(Subcommand)]
@@ -40,7 +43,10 @@ fn counts(r: &Rematched) -> String {
 }
 
 pub async fn advisories(ctx: &Ctx, cmd: AdvisoriesCmd) -> anyhow::Result<()> {
-    let AdvisoriesCmd::Import { path } = cmd;
+    let path = match cmd {
+        AdvisoriesCmd::Import { path } => path,
+        AdvisoriesCmd::Sync => return crate::sources_cmd::sync(ctx).await,
+    };
     let name = path.display().to_string();
     // Read before opening the store: a bad record refuses the whole import, nothing written.
     let records = vigilo_osv::load(&path).map_err(|e| Invalid::new(&name, e.to_string()))?;
@@ -85,6 +91,21 @@ pub async fn findings(ctx: &Ctx, cmd: FindingsCmd) -> anyhow::Result<()> {
                             json!(f.state).as_str().unwrap_or_default().to_owned(),
                             local(f.found_at, &zone),
                             v.devices.to_string(),
+                            v.kev.as_ref().map_or_else(
+                                || "-".to_owned(),
+                                |k| {
+                                    let ransomware = if k.known_ransomware {
+                                        ", ransomware"
+                                    } else {
+                                        ""
+                                    };
+                                    format!("{} (due {}{ransomware})", k.cve, k.due_date)
+                                },
+                            ),
+                            v.epss.as_ref().map_or_else(
+                                || "-".to_owned(),
+                                |e| format!("{:.3} (p{:.0})", e.score, e.percentile * 100.0),
+                            ),
                         ]
                     })
                     .collect();
@@ -99,6 +120,8 @@ pub async fn findings(ctx: &Ctx, cmd: FindingsCmd) -> anyhow::Result<()> {
                         "state",
                         "found",
                         "devices",
+                        "kev",
+                        "epss",
                     ],
                     &rows,
                 )

@@ -11,7 +11,9 @@ mod registry_cmd;
 mod review_cmd;
 mod sbom_cmd;
 mod scan_cmd;
+mod security_cmd;
 mod service_cmd;
+mod sources_cmd;
 mod tools_cmd;
 mod vigilance_cmd;
 mod web_cmd;
@@ -117,6 +119,19 @@ enum Command {
     /// Advisories affecting components of current SBOMs.
     #[command(subcommand)]
     Findings(findings_cmd::FindingsCmd),
+    /// The advisory-sources register: owners, backups, review cadence, reviews and syncs.
+    #[command(subcommand)]
+    Source(sources_cmd::SourceCmd),
+    /// Exploitation intelligence that enriches findings: CISA KEV and EPSS.
+    #[command(subcommand)]
+    Intel(sources_cmd::IntelCmd),
+    /// The security intake queue: CVE matches, vendor advisories and threat-intelligence
+    /// notes, their triage and response times.
+    #[command(subcommand)]
+    Security(security_cmd::SecurityCmd),
+    /// VEX documents per software version: CycloneDX, OpenVEX, CSAF.
+    #[command(subcommand)]
+    Vex(security_cmd::VexCmd),
     /// Trend tests (MDR Art. 88): monthly rates per product, part, lot and problem code
     /// against a baseline.
     Trends(review_cmd::TrendsCmd),
@@ -201,7 +216,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let ctx = Ctx {
         out: Output { json: cli.json },
         progress: cli.progress,
-        now: Timestamp::now(),
+        // The store keeps microseconds; reading the clock at that precision makes a record as
+        // printed equal to the record as stored.
+        now: Timestamp::from_microsecond(Timestamp::now().as_microsecond())
+            .expect("the clock reads a representable instant"),
         db: cli.db,
         as_person: cli.as_person,
     };
@@ -226,6 +244,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sbom(c) => sbom_cmd::sbom(&ctx, c).await,
         Command::Advisories(c) => findings_cmd::advisories(&ctx, c).await,
         Command::Findings(c) => findings_cmd::findings(&ctx, c).await,
+        Command::Source(c) => sources_cmd::source(&ctx, c).await,
+        Command::Intel(c) => sources_cmd::intel(&ctx, c).await,
+        Command::Security(c) => security_cmd::security(&ctx, c).await,
+        Command::Vex(c) => security_cmd::vex(&ctx, c).await,
         Command::Trends(c) => review_cmd::trends(&ctx, c).await,
         Command::Review(c) => review_cmd::review(&ctx, c).await,
         Command::Trace(c) => service_cmd::trace(&ctx, c).await,
@@ -255,6 +277,11 @@ fn exit_code(e: &anyhow::Error) -> u8 {
     }
     if let Some(code) = e.downcast_ref::<audit_cmd::Tampered>() {
         return code.exit_code();
+    }
+    // The synced sources are on record; the failed ones are refused by the rule that every
+    // source must arrive.
+    if e.is::<sources_cmd::SyncFailed>() {
+        return 1;
     }
     3
 }

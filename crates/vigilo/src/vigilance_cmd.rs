@@ -102,7 +102,7 @@ pub enum VigilanceCmd {
     },
 }
 
-fn as_of(ctx: &Ctx, value: Option<String>) -> anyhow::Result<Timestamp> {
+pub(crate) fn as_of(ctx: &Ctx, value: Option<String>) -> anyhow::Result<Timestamp> {
     Ok(match value {
         Some(t) => input::instant("--as-of", &t)?,
         None => ctx.now,

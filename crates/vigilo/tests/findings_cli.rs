@@ -7,46 +7,9 @@
 mod support;
 
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use support::*;
 use vigilo_testdb::TestDb;
-
-fn data(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-/// The Laravel 7.12.0 example SBOM (vigilo-sbom's test data; source in its SOURCES.md).
-fn laravel() -> PathBuf {
-    data("../vigilo-sbom/tests/data/cyclonedx/bom-examples/laravel-7.12.0/bom.1.4.json")
-}
-
-/// Real Packagist records from osv-scanner's offline databases (vigilo-osv's test data; source
-/// and licence in its SOURCES.md). GHSA-9f46-5r25-5wfm (CVE-2021-32708) affects
-/// league/flysystem below 1.1.4.
-fn packagist() -> PathBuf {
-    data("../vigilo-osv/tests/data/advisories/osv-scanner-offline-dbs/Packagist")
-}
-
-/// The Laravel SBOM as a release that still ships league/flysystem 1.1.3, the last version
-/// before the CVE-2021-32708 fix (the example itself has 1.1.10, which is not affected).
-fn laravel_with_old_flysystem(dir: &Path) -> PathBuf {
-    let mut bom: Value = serde_json::from_slice(&std::fs::read(laravel()).unwrap()).unwrap();
-    let flysystem = bom["components"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|c| c["purl"] == "pkg:composer/league/flysystem@1.1.10")
-        .unwrap();
-    flysystem["version"] = json!("1.1.3");
-    flysystem["purl"] = json!("pkg:composer/league/flysystem@1.1.3");
-    let path = dir.join("release-2.1.0.cdx.json");
-    std::fs::write(&path, bom.to_string()).unwrap();
-    path
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 fn import_sbom(db: &TestDb, file: &Path, version: &str) -> Value {
     json(
