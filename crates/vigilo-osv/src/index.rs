@@ -9,7 +9,7 @@ use vigilo_versions::{Ecosystem, VersionError};
 
 use crate::eval::{Entry, Listed, Parsed, Placed, evaluate};
 use crate::purl::{component, ecosystem_release, index_name};
-use crate::{Advisory, OsvError, par};
+use crate::{Advisory, Affected, OsvError, Package as OsvPackage, par};
 
 /// Advisories arranged for matching package URLs.
 ///
@@ -36,6 +36,10 @@ pub struct Index {
 #[derive(Debug)]
 struct Package {
     placed: Placed,
+    /// The distinct releases the entries name, so that targets hold a small
+    /// number instead of a pointer to a string each query would compare:
+    /// heavily advised packages have thousands of targets.
+    releases: Box<[Box<str>]>,
     targets: Box<[Target]>,
 }
 
@@ -44,8 +48,9 @@ struct Package {
 struct Target {
     advisory: usize,
     affected: usize,
-    /// The entry's distribution release (`12` of `Debian:12`).
-    release: Option<Box<str>>,
+    /// The entry's distribution release (`12` of `Debian:12`), as its
+    /// position in [`Package::releases`].
+    release: Option<u32>,
     /// Boxed because it is rare and would otherwise double the entry's size.
     ranges: Result<Entry, Box<VersionError>>,
     /// `None` once computed and empty, as for most entries.
@@ -100,6 +105,39 @@ impl<'a> QueryReport<'a> {
     }
 }
 
+/// What makes two purls the same component to the index: ecosystem slot,
+/// normalised name, version and release.
+type Same<'p> = (usize, Box<str>, &'p str, Option<String>);
+
+/// The reports of [`Index::query_many`], one per purl, in the order given;
+/// purls naming the same component share one.
+#[derive(Debug)]
+pub struct Reports<'a> {
+    reports: Vec<QueryReport<'a>>,
+    /// For each purl, its report's position in `reports`.
+    of: Vec<usize>,
+}
+
+impl<'a> Reports<'a> {
+    /// The report of the purl at `position`.
+    pub fn get(&self, position: usize) -> Option<&QueryReport<'a>> {
+        self.of.get(position).map(|at| &self.reports[*at])
+    }
+
+    /// The reports in the order of the purls.
+    pub fn iter(&self) -> impl Iterator<Item = &QueryReport<'a>> {
+        self.of.iter().map(|at| &self.reports[*at])
+    }
+
+    pub fn len(&self) -> usize {
+        self.of.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.of.is_empty()
+    }
+}
+
 /// An affected entry, parsed but not yet placed.
 struct Located {
     advisory: usize,
@@ -108,7 +146,7 @@ struct Located {
     parsed: Result<Parsed, VersionError>,
 }
 
-fn slot(ecosystem: Ecosystem) -> Option<usize> {
+pub(crate) fn slot(ecosystem: Ecosystem) -> Option<usize> {
     Ecosystem::ALL.iter().position(|known| *known == ecosystem)
 }
 
@@ -159,6 +197,38 @@ impl Index {
         self.query_report(purl).matches
     }
 
+    /// [`Index::query_report`] for every purl of `purls`, on all cores,
+    /// evaluating each distinct component (ecosystem, normalised name,
+    /// version and release) once.
+    ///
+    /// Meant for re-matching a fleet: the SBOMs of one product's releases
+    /// share most of their components, which are then evaluated once.
+    pub fn query_many<'p>(&self, purls: impl IntoIterator<Item = &'p Purl>) -> Reports<'_> {
+        let mut distinct: HashMap<Same<'_>, usize> = HashMap::new();
+        let mut evaluated: Vec<&Purl> = Vec::new();
+        let mut of = Vec::new();
+        for purl in purls {
+            // Without a version, the error names the purl itself: no sharing.
+            let key = component(purl).and_then(|component| {
+                let slot = slot(component.ecosystem)?;
+                let name = index_name(component.ecosystem, &component.name).into();
+                Some((slot, name, component.version?, component.release))
+            });
+            let at = match key {
+                Some(key) => *distinct.entry(key).or_insert(evaluated.len()),
+                None => evaluated.len(),
+            };
+            if at == evaluated.len() {
+                evaluated.push(purl);
+            }
+            of.push(at);
+        }
+        Reports {
+            reports: par::map(&evaluated, |purl| self.query_report(purl)),
+            of,
+        }
+    }
+
     /// The advisories that affect the component `purl` names, and the errors
     /// that kept any from being evaluated.
     ///
@@ -196,12 +266,15 @@ impl Index {
             }
         };
         let at = package.placed.position(&v);
+        // `Some(None)`: a release no entry names, so only entries without one apply.
+        let wanted = component.release.as_deref().map(|wanted| {
+            let found = package.releases.iter().position(|r| **r == *wanted);
+            found.map(narrow)
+        });
         for target in package.targets.iter() {
-            let other_release = match (&target.release, &component.release) {
-                (Some(entry), Some(wanted)) => **entry != **wanted,
-                _ => false,
-            };
-            if other_release {
+            if let (Some(entry), Some(wanted)) = (target.release, wanted)
+                && Some(entry) != wanted
+            {
                 continue;
             }
             let advisory = &self.advisories[target.advisory];
@@ -277,49 +350,66 @@ fn latest_per_id(advisories: Vec<Advisory>) -> Vec<Advisory> {
         .collect()
 }
 
+/// The affected entries of `advisory` that a purl can name, each with its
+/// position, package, ecosystem and ecosystem slot: none when the advisory is
+/// withdrawn, nor entries without a package or whose ecosystem has no
+/// version ordering here.
+pub(crate) fn matchable(
+    advisory: &Advisory,
+) -> impl Iterator<Item = (usize, &Affected, &OsvPackage, Ecosystem, usize)> {
+    let entries: &[Affected] = match advisory.withdrawn {
+        None => &advisory.affected,
+        Some(_) => &[],
+    };
+    entries
+        .iter()
+        .enumerate()
+        .filter_map(|(position, affected)| {
+            let package = affected.package.as_ref()?;
+            let ecosystem = package.ecosystem.parse::<Ecosystem>().ok()?;
+            Some((position, affected, package, ecosystem, slot(ecosystem)?))
+        })
+}
+
 /// The affected entries of `advisory`, at `position` in the index, that a
 /// purl can name, with their ranges parsed, each with its package's
 /// ecosystem slot and folded name.
 fn locate(position: usize, advisory: &Advisory) -> Vec<(usize, Box<str>, Located)> {
-    if advisory.withdrawn.is_some() {
-        return Vec::new();
-    }
-    let mut located = Vec::new();
-    for (affected_index, affected) in advisory.affected.iter().enumerate() {
-        let Some(package) = &affected.package else {
-            continue;
-        };
-        let Ok(ecosystem) = package.ecosystem.parse::<Ecosystem>() else {
-            continue;
-        };
-        let Some(slot) = slot(ecosystem) else {
-            continue;
-        };
-        located.push((
-            slot,
-            index_name(ecosystem, &package.name).into(),
-            Located {
-                advisory: position,
-                affected: affected_index,
-                release: ecosystem_release(ecosystem, &package.ecosystem),
-                parsed: Parsed::new(affected, ecosystem),
-            },
-        ));
-    }
-    located
+    matchable(advisory)
+        .map(|(affected_index, affected, package, ecosystem, slot)| {
+            (
+                slot,
+                index_name(ecosystem, &package.name).into(),
+                Located {
+                    advisory: position,
+                    affected: affected_index,
+                    release: ecosystem_release(ecosystem, &package.ecosystem),
+                    parsed: Parsed::new(affected, ecosystem),
+                },
+            )
+        })
+        .collect()
 }
 
 /// One package's entries placed on the scale of all their versions.
 fn place(entries: &[Located]) -> Package {
     let (placed, placed_entries) =
         Placed::new(entries.iter().map(|entry| entry.parsed.as_ref().ok()));
+    let mut releases: Vec<Box<str>> = Vec::new();
+    let mut release_of = |release: &str| {
+        let found = releases.iter().position(|known| **known == *release);
+        narrow(found.unwrap_or_else(|| {
+            releases.push(release.into());
+            releases.len() - 1
+        }))
+    };
     let targets = entries
         .iter()
         .zip(placed_entries)
         .map(|(entry, placed_entry)| Target {
             advisory: entry.advisory,
             affected: entry.affected,
-            release: entry.release.clone(),
+            release: entry.release.as_deref().map(&mut release_of),
             ranges: match &entry.parsed {
                 Ok(_) => Ok(placed_entry),
                 Err(error) => Err(Box::new(error.clone())),
@@ -327,5 +417,13 @@ fn place(entries: &[Located]) -> Package {
             listed: OnceLock::new(),
         })
         .collect();
-    Package { placed, targets }
+    Package {
+        placed,
+        releases: releases.into(),
+        targets,
+    }
+}
+
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).expect("a package names fewer than 2^32 releases")
 }

@@ -48,12 +48,17 @@
 //! every range's versions once and turns each package's ranges into small
 //! integer positions on the sorted list of that package's event versions, so
 //! a query costs one hash lookup, one version parse, one binary search and
-//! integer comparisons per advisory of the package; `benches/index.rs`
-//! measures both at OSV scale.
+//! integer comparisons per advisory of the package. [`Index::query_many`]
+//! matches a whole fleet's components on all cores, each distinct component
+//! once. [`Inventory`] turns the question around for a newly published
+//! advisory: it holds the fleet's components and evaluates only that
+//! advisory against the components of the packages it names.
+//! `benches/index.rs` measures all of it at OSV scale.
 
 mod error;
 mod eval;
 mod index;
+mod inventory;
 mod load;
 mod model;
 mod par;
@@ -61,7 +66,8 @@ mod purl;
 
 pub use error::{Format, OsvError};
 pub use eval::affects;
-pub use index::{Index, Match, QueryReport};
+pub use index::{Index, Match, QueryReport, Reports};
+pub use inventory::Inventory;
 pub use load::{load, parse_json, parse_yaml};
 pub use model::{
     Advisory, Affected, Event, Package, Range, RangeKind, Reference, ReferenceKind, Severity,

@@ -24,7 +24,7 @@ fn cyclonedx_outputs_are_valid_cyclonedx_1_6() {
     let variants = common::variants();
     assert_eq!(variants.len(), 73);
     for (what, doc) in variants {
-        assert_valid(&validator, &what, &cyclonedx(&doc).unwrap());
+        assert_valid(validator, &what, &cyclonedx(&doc).unwrap());
     }
 }
 
@@ -32,7 +32,7 @@ fn cyclonedx_outputs_are_valid_cyclonedx_1_6() {
 fn openvex_outputs_are_valid_openvex_0_2_0() {
     let validator = common::openvex_validator();
     for (what, doc) in common::variants() {
-        assert_valid(&validator, &what, &openvex(&doc).unwrap());
+        assert_valid(validator, &what, &openvex(&doc).unwrap());
     }
 }
 
@@ -40,7 +40,7 @@ fn openvex_outputs_are_valid_openvex_0_2_0() {
 fn csaf_vex_outputs_are_valid_csaf_2_0() {
     let validator = common::csaf_validator();
     for (what, doc) in common::variants() {
-        assert_valid(&validator, &what, &csaf_vex(&doc).unwrap());
+        assert_valid(validator, &what, &csaf_vex(&doc).unwrap());
     }
 }
 
@@ -48,7 +48,7 @@ fn csaf_vex_outputs_are_valid_csaf_2_0() {
 fn csaf_advisories_are_valid_csaf_2_0() {
     let validator = common::csaf_validator();
     for (what, advisory) in common::advisory_variants() {
-        assert_valid(&validator, &what, &csaf_advisory(&advisory).unwrap());
+        assert_valid(validator, &what, &csaf_advisory(&advisory).unwrap());
     }
 }
 
@@ -76,17 +76,17 @@ fn official_examples_validate() {
     let examples = json_files("examples/csaf");
     assert_eq!(examples.len(), 15);
     for (name, doc) in &examples {
-        assert_valid(&csaf, name, doc);
+        assert_valid(csaf, name, doc);
     }
     let cyclonedx = common::cyclonedx_validator();
     for (name, doc) in json_files("examples/cyclonedx") {
-        assert_valid(&cyclonedx, &name, &doc);
+        assert_valid(cyclonedx, &name, &doc);
     }
     let openvex = common::openvex_validator();
     let examples = json_files("examples/openvex");
     assert_eq!(examples.len(), 1);
     for (name, doc) in &examples {
-        assert_valid(&openvex, name, doc);
+        assert_valid(openvex, name, doc);
     }
 }
 
@@ -97,10 +97,10 @@ fn broken_outputs_fail() {
 
     let mut bom = cyclonedx(&doc).unwrap();
     bom["vulnerabilities"][0]["analysis"]["state"] = json!("probably_fine");
-    assert!(!common::errors(&common::cyclonedx_validator(), &bom).is_empty());
+    assert!(!common::errors(common::cyclonedx_validator(), &bom).is_empty());
     let mut bom = cyclonedx(&doc).unwrap();
     bom["serialNumber"] = json!("urn:uuid:not-a-uuid");
-    assert!(!common::errors(&common::cyclonedx_validator(), &bom).is_empty());
+    assert!(!common::errors(common::cyclonedx_validator(), &bom).is_empty());
 
     let mut vex = openvex(&doc).unwrap();
     let affected = vex["statements"]
@@ -110,20 +110,20 @@ fn broken_outputs_fail() {
         .find(|s| s["status"] == "affected")
         .unwrap();
     affected.as_object_mut().unwrap().remove("action_statement");
-    assert!(!common::errors(&common::openvex_validator(), &vex).is_empty());
+    assert!(!common::errors(common::openvex_validator(), &vex).is_empty());
 
     let csaf = common::csaf_validator();
     let mut broken = csaf_vex(&doc).unwrap();
     broken["document"]["tracking"]["status"] = json!("done");
-    assert!(!common::errors(&csaf, &broken).is_empty());
+    assert!(!common::errors(csaf, &broken).is_empty());
     // The score object is checked against FIRST's CVSS v3.1 schema, which csaf_json_schema
     // only references: this fails only if the offline $ref resolution works.
     let mut broken = csaf_vex(&doc).unwrap();
     broken["vulnerabilities"][0]["scores"][0]["cvss_v3"]["baseScore"] = json!(11.0);
-    assert!(!common::errors(&csaf, &broken).is_empty());
+    assert!(!common::errors(csaf, &broken).is_empty());
     let mut broken = csaf_advisory(&common::advisory()).unwrap();
     broken["vulnerabilities"][0]["scores"][0]["cvss_v3"]["vectorString"] = json!("CVSS:3.1/AV:Q");
-    assert!(!common::errors(&csaf, &broken).is_empty());
+    assert!(!common::errors(csaf, &broken).is_empty());
 }
 
 #[test]
