@@ -7,7 +7,9 @@ pub mod model;
 pub mod response;
 pub mod triage;
 
-pub use model::{ProblemReport, Signal, TriageRecord};
+pub use model::{
+    Drill, DrillReach, DrillStep, DrillStepRecord, ProblemReport, Signal, TriageRecord,
+};
 pub use response::{Response, ResponseState, ResponseTargets, Target};
 pub use triage::{
     Assessment, Criteria, Exploitability, Harm, Justification, Outcome, Rating, Reachability,

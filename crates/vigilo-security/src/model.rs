@@ -2,6 +2,7 @@
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use vigilo_registry::word_enum;
 
 use crate::{
     Exploitability, Harm, Justification, Outcome, Rating, Reachability, Remediation, SignalKind,
@@ -75,4 +76,77 @@ pub struct ProblemReport {
     pub description: String,
     pub opened_by: String,
     pub opened_at: Timestamp,
+}
+
+word_enum!(
+    /// The steps of a CVE drill after the match, in the order the real loop takes them.
+    DrillStep {
+        Triaged = "triaged",
+        VexExported = "vex-exported",
+        AdvisoryDrafted = "advisory-drafted",
+        CustomersNotified = "customers-notified"
+    }
+);
+
+/// One timed step of a drill.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DrillStepRecord {
+    /// `matched` for the first step, then a [`DrillStep`] word.
+    pub step: String,
+    pub at: Timestamp,
+    /// From the drill's start.
+    pub elapsed_seconds: i64,
+    pub by: String,
+    pub note: String,
+}
+
+/// A software version the drill's advisory reached, with the devices running it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DrillReach {
+    pub product: String,
+    pub version: String,
+    pub purls: Vec<String>,
+    pub devices: i64,
+}
+
+/// A CVE drill (EN IEC 81001-5-1 §9): the whole loop run on a chosen real advisory, kept apart
+/// from real findings (its matches live here, never in the findings or the queue), each step
+/// timed, filed as training evidence when finished.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Drill {
+    pub id: i64,
+    pub advisory: String,
+    pub aliases: Vec<String>,
+    pub reach: Vec<DrillReach>,
+    pub steps: Vec<DrillStepRecord>,
+    pub started_by: String,
+    pub started_at: Timestamp,
+    pub finished_at: Option<Timestamp>,
+    /// The training records the drill was filed as.
+    pub trainings: Vec<i64>,
+}
+
+impl Drill {
+    /// Everyone who started the drill or took a step, in order of first appearance.
+    pub fn participants(&self) -> Vec<String> {
+        let mut people = vec![self.started_by.clone()];
+        for s in &self.steps {
+            if !people.contains(&s.by) {
+                people.push(s.by.clone());
+            }
+        }
+        people
+    }
+
+    /// The steps of the real loop not yet taken.
+    pub fn missing_steps(&self) -> Vec<DrillStep> {
+        DrillStep::WORDS
+            .iter()
+            .map(|(_, s)| *s)
+            .filter(|s| !self.steps.iter().any(|r| r.step == s.as_str()))
+            .collect()
+    }
 }

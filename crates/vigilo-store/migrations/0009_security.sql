@@ -57,3 +57,16 @@ CREATE TABLE security_triage (
 );
 CREATE INDEX security_triage_finding ON security_triage (finding);
 CREATE INDEX security_triage_signal ON security_triage (signal);
+
+-- CVE drills: their matches and timed steps live here only, apart from findings and the queue.
+CREATE TABLE security_drills (
+    id          BIGINT PRIMARY KEY,
+    advisory    TEXT NOT NULL,
+    aliases     TEXT NOT NULL,
+    reach       TEXT NOT NULL,
+    steps       TEXT NOT NULL,
+    started_by  TEXT NOT NULL REFERENCES persons (id),
+    started_at  BIGINT NOT NULL,
+    finished_at BIGINT,
+    trainings   TEXT NOT NULL
+);

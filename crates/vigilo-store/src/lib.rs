@@ -7,6 +7,7 @@ pub mod advisories;
 mod audit;
 mod db;
 pub mod drafts;
+pub mod drills;
 mod error;
 pub mod fsca;
 pub mod intel;

@@ -214,4 +214,7 @@ tables! {
          text("recommended"), text("rationale"), text("justification"), text("action"),
          text("remediation"),
          int("problem_report"), int("vigilance_ticket"), text("decided_by"), instant("decided_at")];
+    SECURITY_DRILLS: sec::Drill = "security_drills"
+        [int("id"), text("advisory"), json("aliases"), json("reach"), json("steps"),
+         text("started_by"), instant("started_at"), instant("finished_at"), json("trainings")];
 }

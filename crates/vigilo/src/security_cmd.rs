@@ -111,6 +111,9 @@ pub enum SecurityCmd {
     },
     /// Software problem reports opened by triage.
     Problems,
+    /// CVE drills: the whole loop on a chosen real advisory, apart from real findings.
+    #[command(subcommand)]
+    Drill(DrillCmd),
     /// The customer-facing security advisory for a triaged finding (HTML or CSAF 2.0).
     Advisory {
         #[arg(long)]
@@ -128,6 +131,99 @@ pub enum SecurityCmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+pub enum DrillCmd {
+    /// Match a real OSV advisory against every current SBOM, as a drill: nothing enters the
+    /// findings or the queue.
+    Start {
+        /// One OSV record (JSON).
+        #[arg(long)]
+        advisory: PathBuf,
+    },
+    /// Time a step: triaged, vex-exported, advisory-drafted or customers-notified.
+    Step {
+        id: i64,
+        step: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// File the finished drill as a supervised training on a procedure for every participant.
+    Finish {
+        id: i64,
+        #[arg(long)]
+        procedure: String,
+        #[arg(long)]
+        version: String,
+    },
+    List,
+    Show {
+        id: i64,
+    },
+}
+
+fn drill_text(d: &vigilo_security::Drill) -> String {
+    let mut text = format!(
+        "drill {} on {}{}",
+        d.id,
+        d.advisory,
+        if d.finished_at.is_some() {
+            " (finished)"
+        } else {
+            ""
+        }
+    );
+    for r in &d.reach {
+        text.push_str(&format!(
+            "\n  reaches {} {} on {} devices",
+            r.product, r.version, r.devices
+        ));
+    }
+    for s in &d.steps {
+        text.push_str(&format!(
+            "\n  +{:>6} s  {:<18} {}  {}",
+            s.elapsed_seconds, s.step, s.by, s.note
+        ));
+    }
+    text
+}
+
+async fn drill(ctx: &Ctx, cmd: DrillCmd) -> anyhow::Result<()> {
+    let done = match cmd {
+        DrillCmd::Start { advisory } => {
+            let bytes = std::fs::read(&advisory)
+                .map_err(|e| Invalid::new("--advisory", format!("{}: {e}", advisory.display())))?;
+            let record = vigilo_osv::parse_json(&bytes)
+                .map_err(|e| Invalid::new("--advisory", format!("{}: {e}", advisory.display())))?;
+            let (store, actor) = ctx.store_as().await?;
+            store.start_drill(&actor, record, ctx.now).await?
+        }
+        DrillCmd::Step { id, step, note } => {
+            let step = vigilo_security::DrillStep::parse("STEP", &step)?;
+            let (store, actor) = ctx.store_as().await?;
+            store.drill_step(&actor, id, step, &note, ctx.now).await?
+        }
+        DrillCmd::Finish {
+            id,
+            procedure,
+            version,
+        } => {
+            let (store, actor) = ctx.store_as().await?;
+            let today = ctx.today(&store).await?;
+            store
+                .finish_drill(&actor, id, (&procedure, &version), today, ctx.now)
+                .await?
+        }
+        DrillCmd::List => {
+            let drills = ctx.store().await?.drills().await?;
+            return ctx.out.emit(&json!({"drills": drills}), || {
+                drills.iter().map(drill_text).collect::<Vec<_>>().join("\n")
+            });
+        }
+        DrillCmd::Show { id } => ctx.store().await?.drill(id).await?,
+    };
+    ctx.out.emit(&done, || drill_text(&done))
 }
 
 /// `vigilo vex export`.
@@ -397,6 +493,7 @@ pub async fn security(ctx: &Ctx, cmd: SecurityCmd) -> anyhow::Result<()> {
                 table(&["id", "", "severity", "origin", "title"], &rows)
             })
         }
+        SecurityCmd::Drill(cmd) => drill(ctx, cmd).await,
         SecurityCmd::Advisory {
             finding,
             verify,

@@ -393,6 +393,71 @@ async fn security_queue_and_triage(db: &TestDb) {
     );
     assert_eq!(csaf["document"]["category"], "csaf_security_advisory");
 
+    // A CVE drill on the real record: its reach is computed, nothing enters the findings or
+    // the queue, each step is timed, and the finished drill is filed as training.
+    let findings_before = ok(db, "findings list --all");
+    let drill = ok(
+        db,
+        &format!(
+            "--as sec security drill start --advisory {}",
+            path(&packagist().join("GHSA-9f46-5r25-5wfm.json"))
+        ),
+    );
+    let drill_id = drill["id"].as_i64().unwrap();
+    assert_eq!(
+        drill["reach"],
+        json!([{"product": "pt2", "version": "2.1.0", "devices": 3,
+                "purls": ["pkg:composer/league/flysystem@1.1.3"]}])
+    );
+    assert_eq!(drill["steps"][0]["step"], "matched");
+    assert_eq!(ok(db, "findings list --all"), findings_before);
+    assert_eq!(items(&ok(db, "security queue")).len(), 0);
+    ok(
+        db,
+        &format!("--as sec security drill step {drill_id} triaged --note \"patch-management\""),
+    );
+    let err = refused(
+        db,
+        &format!("--as sec security drill step {drill_id} triaged"),
+        2,
+    );
+    assert!(err.contains("already"), "{err}");
+    let err = refused(
+        db,
+        &format!("--as qm security drill finish {drill_id} --procedure SOP-PSIRT --version 1"),
+        1,
+    );
+    assert!(
+        err.contains("vex-exported, advisory-drafted, customers-notified"),
+        "{err}"
+    );
+    for step in ["vex-exported", "advisory-drafted"] {
+        ok(
+            db,
+            &format!("--as sec security drill step {drill_id} {step}"),
+        );
+    }
+    let last = ok(
+        db,
+        &format!("--as qm security drill step {drill_id} customers-notified"),
+    );
+    assert!(last["steps"][3]["elapsed_seconds"].as_i64().unwrap() >= 0);
+    // Procedures must name a service event type they govern (the registry models service
+    // procedures only), so the PSIRT procedure names one.
+    ok(
+        db,
+        "--as qm procedure add SOP-PSIRT --version 1 --title \"Vulnerability handling\" \
+         --governs functional-check --effective 2024-01-01",
+    );
+    let filed = ok(
+        db,
+        &format!("--as qm security drill finish {drill_id} --procedure SOP-PSIRT --version 1"),
+    );
+    assert_eq!(filed["trainings"].as_array().unwrap().len(), 1, "{filed:#}");
+    let trainings = ok(db, "training list --person sec");
+    assert_eq!(trainings["trainings"][0]["procedure_id"], "SOP-PSIRT");
+    assert_eq!(trainings["trainings"][0]["check_kind"], "supervised");
+
     let v = ok(db, "audit verify");
     assert_eq!(v["events"], ok(db, "audit head")["seq"]);
 }
