@@ -272,6 +272,11 @@ pub enum VexError {
     RevisionHistory(String),
     #[error("the advisory names no affected product version")]
     NoAffectedProducts,
+    #[error("the document fails the {schema:?} schema, so it is not released:\n{}", errors.join("\n"))]
+    Schema {
+        schema: validate::Schema,
+        errors: Vec<String>,
+    },
 }
 
 /// Checks what every VEX writer relies on.

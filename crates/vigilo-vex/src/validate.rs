@@ -102,3 +102,77 @@ impl Schema {
             .collect()
     }
 }
+
+/// The VEX formats: their word, file suffix and media type, written and checked in one step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    CycloneDx,
+    OpenVex,
+    Csaf,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::CycloneDx, Format::OpenVex, Format::Csaf];
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Format::CycloneDx => "cyclonedx",
+            Format::OpenVex => "openvex",
+            Format::Csaf => "csaf",
+        }
+    }
+
+    /// The word a user types, `None` for any other.
+    pub fn from_word(word: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.word() == word.trim())
+    }
+
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Format::CycloneDx => "cdx.json",
+            Format::OpenVex => "openvex.json",
+            Format::Csaf => "csaf.json",
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::CycloneDx => "application/vnd.cyclonedx+json",
+            Format::OpenVex | Format::Csaf => "application/json",
+        }
+    }
+
+    pub fn schema(self) -> Schema {
+        match self {
+            Format::CycloneDx => Schema::CycloneDx16,
+            Format::OpenVex => Schema::OpenVex020,
+            Format::Csaf => Schema::Csaf20,
+        }
+    }
+
+    /// The document in this format, checked against the format's official schema: a
+    /// regulator's or customer's tool must never be the first to find it malformed.
+    pub fn write(self, doc: &crate::VexDocument) -> Result<Value, crate::VexError> {
+        let value = match self {
+            Format::CycloneDx => crate::cyclonedx(doc)?,
+            Format::OpenVex => crate::openvex(doc)?,
+            Format::Csaf => crate::csaf_vex(doc)?,
+        };
+        self.schema().check(value)
+    }
+}
+
+impl Schema {
+    /// `value` when it is valid, else every schema error.
+    pub fn check(self, value: Value) -> Result<Value, crate::VexError> {
+        let errors = self.errors(&value);
+        if errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(crate::VexError::Schema {
+                schema: self,
+                errors,
+            })
+        }
+    }
+}

@@ -64,6 +64,7 @@ pub fn routes() -> Router<AppState> {
                 doc.merge(crate::support::SupportDoc::openapi());
                 doc.merge(crate::vigilance::VigilanceDoc::openapi());
                 doc.merge(crate::pms::PmsDoc::openapi());
+                doc.merge(crate::security::SecurityDoc::openapi());
                 Json(doc)
             }),
         )

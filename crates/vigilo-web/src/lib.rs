@@ -10,6 +10,8 @@ mod error;
 pub mod pages;
 pub mod pms;
 mod pms_pages;
+pub mod security;
+mod security_pages;
 pub mod support;
 mod support_pages;
 pub mod vigilance;
@@ -87,6 +89,8 @@ pub fn router(state: AppState) -> Router {
         .merge(vigilance_pages::routes())
         .merge(pms::routes())
         .merge(pms_pages::routes())
+        .merge(security::routes())
+        .merge(security_pages::routes())
         .with_state(state)
 }
 

@@ -102,7 +102,7 @@ pub fn routes() -> Router<AppState> {
 // ---- who may ask -----------------------------------------------------------------------------
 
 /// A signed-in person of the manufacturer's own organisations: the only ones who see its
-/// vigilance, FSCA, trend and review records.
+/// vigilance, FSCA, trend, review and cybersecurity records.
 pub struct Internal(pub Principal);
 
 impl FromRequestParts<AppState> for Internal {
@@ -117,7 +117,7 @@ impl FromRequestParts<AppState> for Internal {
             return Err(Rejection {
                 api: parts.uri.path().starts_with("/api/"),
                 error: WebError::Forbidden(
-                    "vigilance, FSCA, trend and PMS review records are the manufacturer's internal records: a service partner's people do not see them"
+                    "vigilance, FSCA, trend, PMS review and cybersecurity records are the manufacturer's internal records: a service partner's people do not see them"
                         .into(),
                 ),
             });
@@ -414,7 +414,7 @@ pub async fn draft_download(s: &AppState, id: i64, r: &DraftRequest) -> Result<R
 
 /// A body the browser saves as a file. The file name is given in ASCII and, where it has other
 /// characters, also in UTF-8 (RFC 6266).
-fn download(content_type: &str, file: &str, body: String) -> Response {
+pub(crate) fn download(content_type: &str, file: &str, body: String) -> Response {
     let ascii: String = file
         .chars()
         .map(|c| {

@@ -118,7 +118,7 @@ fn acknowledged(s: &AppState, e: &Escalation) -> Option<String> {
 }
 
 /// The instant a page is asked about (`?as_of=`, RFC 3339 or the form's wall time), if any.
-fn asked_instant(s: &AppState, value: Option<&str>) -> Option<String> {
+pub(crate) fn asked_instant(s: &AppState, value: Option<&str>) -> Option<String> {
     value.map(|v| instant_text(s, v)).filter(|v| !v.is_empty())
 }
 

@@ -445,8 +445,9 @@ async fn pages_follow_the_same_rules(db: &TestDb) {
     );
 }
 
-/// Vigilance, FSCA, trends and the PMS review are the manufacturer's internal records: every
-/// role of its own organisation reads them, a service partner's people get 403, API and pages.
+/// Vigilance, FSCA, trends, the PMS review and the cybersecurity records are the manufacturer's
+/// internal records: every role of its own organisation reads them, a service partner's people
+/// get 403, API and pages.
 async fn internal_records_are_closed_to_partners(db: &TestDb) {
     let app = app(db).await;
     app.set_passwords().await;
@@ -458,6 +459,8 @@ async fn internal_records_are_closed_to_partners(db: &TestDb) {
         "/api/fsca/FSCA-1",
         "/api/trends?product=pt2&month=2026-02",
         "/api/reviews?month=2026-02",
+        "/api/security/queue",
+        "/api/security/finding/1",
     ];
     let pages = [
         "/vigilance",
@@ -466,6 +469,10 @@ async fn internal_records_are_closed_to_partners(db: &TestDb) {
         "/fsca/FSCA-1",
         "/trends",
         "/review",
+        "/security",
+        "/security/finding/1",
+        "/sboms",
+        "/sources",
     ];
     for who in ALL {
         for path in api {
@@ -476,7 +483,7 @@ async fn internal_records_are_closed_to_partners(db: &TestDb) {
                 (_, "/api/vigilance/1" | "/api/vigilance/1/draft?format=mir-json") => {
                     StatusCode::NOT_FOUND
                 }
-                (_, "/api/fsca/FSCA-1") => StatusCode::NOT_FOUND,
+                (_, "/api/fsca/FSCA-1" | "/api/security/finding/1") => StatusCode::NOT_FOUND,
                 _ => StatusCode::OK,
             };
             assert_eq!(r.status, expected, "{who} GET {path}: {}", r.body);
@@ -493,6 +500,10 @@ async fn internal_records_are_closed_to_partners(db: &TestDb) {
             (
                 "/api/reviews",
                 json!({"month": "2026-02", "decision": "monitor", "notes": "x"}),
+            ),
+            (
+                "/api/security/signals",
+                json!({"kind": "threat-intel", "title": "x"}),
             ),
         ] {
             let r = app.api(Some(who), Method::POST, path, Some(body)).await;

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use vigilo_registry::input::Invalid;
 use vigilo_store::requests::{SecurityTriageRequest, SignalRequest, Spelling};
 use vigilo_store::security::{QueueItem, Subject};
-use vigilo_vex::validate::Schema;
+use vigilo_vex::validate::{Format, Schema};
 
 /// Which queue entry: a finding (a CVE match) or a hand-entered signal.
 #[derive(Args, Clone)]
@@ -272,21 +272,6 @@ fn deliver(
     }
 }
 
-type Writer = fn(&vigilo_vex::VexDocument) -> Result<serde_json::Value, vigilo_vex::VexError>;
-
-/// Every document is checked against its format's official schema before it leaves: a
-/// regulator's or customer's tool must never be the first to find it malformed.
-fn conforms(schema: Schema, value: &serde_json::Value) -> anyhow::Result<()> {
-    let errors = schema.errors(value);
-    if errors.is_empty() {
-        return Ok(());
-    }
-    anyhow::bail!(
-        "internal error: the document fails the {schema:?} schema, so it was not written:\n{}",
-        errors.join("\n")
-    )
-}
-
 pub async fn vex(ctx: &Ctx, cmd: VexCmd) -> anyhow::Result<()> {
     let VexCmd::Export {
         product,
@@ -294,23 +279,17 @@ pub async fn vex(ctx: &Ctx, cmd: VexCmd) -> anyhow::Result<()> {
         format,
         out,
     } = cmd;
-    let (write, schema) = match format.as_str() {
-        "cyclonedx" => (vigilo_vex::cyclonedx as Writer, Schema::CycloneDx16),
-        "openvex" => (vigilo_vex::openvex as Writer, Schema::OpenVex020),
-        "csaf" => (vigilo_vex::csaf_vex as Writer, Schema::Csaf20),
-        other => {
-            return Err(Invalid::new(
-                "--format",
-                format!("{other:?}: expected cyclonedx, openvex or csaf"),
-            )
-            .into());
-        }
+    let Some(format) = Format::from_word(&format) else {
+        return Err(Invalid::new(
+            "--format",
+            format!("{format:?}: expected cyclonedx, openvex or csaf"),
+        )
+        .into());
     };
     let store = ctx.store().await?;
     let document = store.vex_document(&product, &version).await?;
-    let value = write(&document)?;
-    conforms(schema, &value)?;
-    let summary = json!({"format": format, "product": product, "version": version,
+    let value = format.write(&document)?;
+    let summary = json!({"format": format.word(), "product": product, "version": version,
                          "revision": document.revision, "statements": document.statements.len()});
     deliver(ctx, serde_json::to_string_pretty(&value)?, out, summary)
 }
@@ -511,8 +490,7 @@ pub async fn security(ctx: &Ctx, cmd: SecurityCmd) -> anyhow::Result<()> {
             let text = if format == "html" {
                 vigilo_vex::advisory_html(&advisory)?
             } else {
-                let csaf = vigilo_vex::csaf_advisory(&advisory)?;
-                conforms(Schema::Csaf20, &csaf)?;
+                let csaf = Schema::Csaf20.check(vigilo_vex::csaf_advisory(&advisory)?)?;
                 serde_json::to_string_pretty(&csaf)?
             };
             let summary = json!({"format": format, "id": advisory.id, "cve": advisory.cve,
