@@ -469,3 +469,46 @@ fn last_month() -> String {
         .strftime("%Y-%m")
         .to_string()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn security_engineer_triages_a_breached_signal_to_vigilance() {
+    if !browser_available() {
+        return;
+    }
+    let d = demo("40").await;
+    let (c, base) = (&d.client, d.base.as_str());
+    sign_in(c, base, "sec.novak", PASSWORD).await;
+    text(c, "#who").await;
+    click(c, "nav a[href='/security']").await;
+    // The demo's vendor advisory came in 40 days ago with a high CVSS 4.0 score: past its
+    // 30-day target, listed first.
+    let breaches = text(c, "#breaches").await;
+    assert!(breaches.contains("BLE pairing"), "{breaches}");
+    save_screenshot(c, "security-queue.png").await;
+
+    c.goto(&format!("{base}/security/signal/1")).await.unwrap();
+    assert_eq!(text(c, "#rating").await, "high");
+    // "Not relevant" without a VEX justification is refused, naming it.
+    choose(c, "#outcome-input", "not-relevant").await;
+    choose(c, "#exploitability", "public-exploit").await;
+    choose(c, "#reachability", "reachable").await;
+    choose(c, "#harm", "serious").await;
+    fill(
+        c,
+        "#rationale",
+        "Pairing is open in the ward for ten minutes after power-on.",
+    )
+    .await;
+    click(c, "#triage-form button").await;
+    let missing = text(c, "#refusal #missing").await;
+    assert!(missing.contains("a VEX justification"), "{missing}");
+
+    // As a potential serious incident it reaches vigilance.
+    choose(c, "#outcome-input", "potential-serious-incident").await;
+    click(c, "#triage-form button").await;
+    assert_eq!(text(c, "#outcome").await, "potential-serious-incident");
+    let case = text(c, "#vigilance-case").await;
+    assert!(case.starts_with("vigilance case "), "{case}");
+    save_screenshot(c, "security-triaged.png").await;
+    d.client.clone().close().await.unwrap();
+}
