@@ -228,7 +228,7 @@ impl Columns {
         let channel = match channel {
             None => row.missing("channel", &channels()),
             // The legacy system wrote the words in any case; the service's words are lower case.
-            Some(text) => Channel::parse("channel", &text.to_ascii_lowercase())
+            Some(text) => Channel::parse_contact("channel", &text.to_ascii_lowercase())
                 .ok()
                 .or_else(|| row.problem(Some("channel"), channels(), format!("{text:?}"))),
         };
@@ -257,8 +257,7 @@ impl Columns {
 const RECEIVED_AT: &str = "an RFC 3339 instant or YYYY-MM-DD HH:MM (UTC)";
 /// What the `channel` column accepts, from the service's own list of words.
 fn channels() -> String {
-    let words: Vec<&str> = Channel::WORDS.iter().map(|(word, _)| *word).collect();
-    format!("one of {}", words.join(", "))
+    format!("one of {}", Channel::contact_words().join(", "))
 }
 
 fn parse_instant(text: &str) -> Option<Timestamp> {

@@ -16,6 +16,28 @@ word_enum!(
         Security = "security"
     }
 );
+impl Channel {
+    /// The channels a person can bring a contact in by: every one but `security`, whose tickets
+    /// only the security triage opens.
+    pub const CONTACT: [Channel; 5] = [
+        Channel::Email,
+        Channel::Phone,
+        Channel::Portal,
+        Channel::Partner,
+        Channel::Field,
+    ];
+
+    pub fn contact_words() -> Vec<&'static str> {
+        Channel::CONTACT.iter().map(Channel::as_str).collect()
+    }
+
+    /// A contact channel; `security` is refused like any unknown word.
+    pub fn parse_contact(field: &str, value: &str) -> Result<Channel, vigilo_registry::Invalid> {
+        let contact: Vec<(&str, Channel)> = Channel::CONTACT.map(|c| (c.as_str(), c)).to_vec();
+        vigilo_registry::input::choice(field, value.trim(), &contact)
+    }
+}
+
 word_enum!(
     /// Triage class (ISO 13485 8.2.2): only complaints get the complaint record.
     TicketClass { Complaint = "complaint", Service = "service", Information = "information" }

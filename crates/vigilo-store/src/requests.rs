@@ -512,7 +512,7 @@ impl TicketRequest {
         })?;
         Ok(TicketInput {
             device,
-            channel: Channel::parse(&s.name("channel"), &self.channel)?,
+            channel: Channel::parse_contact(&s.name("channel"), &self.channel)?,
             received_at: match given(&self.received_at) {
                 Some(t) => input::instant(&s.name("received_at"), t)?,
                 None => now,

@@ -154,7 +154,7 @@ async fn queue_page(
         overdue: tickets.iter().filter(|t| t.overdue).count(),
         tickets,
         may_open: p.may(Action::OpenTicket),
-        channels: Channel::WORDS.iter().map(|(w, _)| *w).collect(),
+        channels: Channel::contact_words(),
         form,
         form_error,
         notice,

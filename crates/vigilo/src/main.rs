@@ -169,6 +169,13 @@ enum Command {
 }
 
 /// What a command needs from the outside world.
+/// The clock, read at the store's precision (microseconds), so that a record as printed equals
+/// the record as stored.
+pub fn clock() -> Timestamp {
+    Timestamp::from_microsecond(Timestamp::now().as_microsecond())
+        .expect("the clock reads a representable instant")
+}
+
 pub struct Ctx {
     pub out: Output,
     pub progress: ProgressMode,
@@ -216,10 +223,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let ctx = Ctx {
         out: Output { json: cli.json },
         progress: cli.progress,
-        // The store keeps microseconds; reading the clock at that precision makes a record as
-        // printed equal to the record as stored.
-        now: Timestamp::from_microsecond(Timestamp::now().as_microsecond())
-            .expect("the clock reads a representable instant"),
+        now: clock(),
         db: cli.db,
         as_person: cli.as_person,
     };

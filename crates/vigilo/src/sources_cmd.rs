@@ -390,7 +390,7 @@ async fn sync_one(
     if status != 200 {
         anyhow::bail!("HTTP {status} from {url}");
     }
-    let now = Timestamp::now();
+    let now = crate::clock();
     let (added, updated, unchanged) = match source.kind {
         SourceKind::Osv => import_osv(store, actor, url, &bytes, now).await?,
         SourceKind::Kev => intel_counts(store, actor, IntelKind::Kev, url, bytes, now).await?,
@@ -414,13 +414,13 @@ pub async fn sync(ctx: &Ctx) -> anyhow::Result<()> {
     for source in store.feeds_to_sync(&actor).await? {
         let url = source.url.clone().unwrap_or_default();
         let mut result = SyncResult {
-            started_at: Timestamp::now(),
+            started_at: crate::clock(),
             ..SyncResult::default()
         };
         if let Err(e) = sync_one(&store, &actor, &source, &url, &mut result).await {
             result.error = Some(format!("{e:#}"));
         }
-        result.finished_at = Timestamp::now();
+        result.finished_at = crate::clock();
         let finished = result.finished_at;
         syncs.push(store.record_sync(&actor, &source, result, finished).await?);
     }
