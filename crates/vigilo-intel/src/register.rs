@@ -3,61 +3,29 @@
 
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
-use serde::{Deserialize, Serialize};
-use vigilo_registry::input::choice;
-use vigilo_registry::{Invalid, Refusal, Role};
+use vigilo_registry::{Refusal, Role, word_enum};
 
-/// What a source publishes, which decides whether and how `advisories sync` reads it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SourceKind {
-    /// OSV records: one JSON file or a zip of them (`all.zip`).
-    Osv,
-    Kev,
-    Epss,
-    /// Read by people (a vendor's PSIRT page); never synced.
-    Vendor,
-    ThreatIntel,
-}
-
-const KIND_NAMES: [(&str, SourceKind); 5] = [
-    ("osv", SourceKind::Osv),
-    ("kev", SourceKind::Kev),
-    ("epss", SourceKind::Epss),
-    ("vendor", SourceKind::Vendor),
-    ("threat-intel", SourceKind::ThreatIntel),
-];
+word_enum!(
+    /// What a source publishes, which decides whether and how `advisories sync` reads it:
+    /// `osv` is one OSV JSON file or a zip of them (`all.zip`); `vendor` and `threat-intel`
+    /// sources are read by people (a vendor's PSIRT page) and never synced.
+    SourceKind {
+        Osv = "osv",
+        Kev = "kev",
+        Epss = "epss",
+        Vendor = "vendor",
+        ThreatIntel = "threat-intel"
+    }
+);
 
 impl SourceKind {
-    pub fn parse(field: &str, value: &str) -> Result<SourceKind, Invalid> {
-        choice(field, value.trim(), &KIND_NAMES)
-    }
-
     /// Whether `advisories sync` can fetch and import it.
     pub fn is_feed(&self) -> bool {
         matches!(self, SourceKind::Osv | SourceKind::Kev | SourceKind::Epss)
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ReviewOutcome {
-    Ok,
-    ChangesNeeded,
-}
-
-impl ReviewOutcome {
-    pub fn parse(field: &str, value: &str) -> Result<ReviewOutcome, Invalid> {
-        choice(
-            field,
-            value.trim(),
-            &[
-                ("ok", ReviewOutcome::Ok),
-                ("changes-needed", ReviewOutcome::ChangesNeeded),
-            ],
-        )
-    }
-}
+word_enum!(ReviewOutcome { Ok = "ok", ChangesNeeded = "changes-needed" });
 
 /// A person named as a source's owner or backup, with the roles they hold.
 #[derive(Debug, Clone, Copy)]

@@ -93,7 +93,8 @@ fn required(field: &str, value: &str) -> Result<String> {
     Ok(v.to_owned())
 }
 
-fn cve_ids(aliases: &[String], id: &str) -> Vec<String> {
+/// The CVE ids among an advisory's id and aliases, in that order.
+pub(crate) fn cve_ids(aliases: &[String], id: &str) -> Vec<String> {
     let mut ids: Vec<String> = std::iter::once(id)
         .chain(aliases.iter().map(String::as_str))
         .filter(|a| a.starts_with("CVE-"))

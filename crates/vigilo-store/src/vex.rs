@@ -8,7 +8,7 @@ use crate::advisories::{Advisory, Finding, FindingView};
 use crate::error::Result;
 use crate::query::Select;
 use crate::sbom::{Sbom, SbomComponent};
-use crate::security::Subject;
+use crate::security::{Subject, cve_ids};
 use jiff::Timestamp;
 use std::collections::{BTreeMap, HashMap};
 use vigilo_registry::{Invalid, Product, Refusal, SoftwareVersion};
@@ -42,22 +42,14 @@ fn vulnerability(
     summary: Option<&str>,
     cvss: Vec<String>,
 ) -> Vulnerability {
-    let ids: Vec<&str> = std::iter::once(advisory)
-        .chain(aliases.iter().map(String::as_str))
-        .collect();
-    let cves: Vec<&str> = ids
-        .iter()
-        .copied()
-        .filter(|a| a.starts_with("CVE-"))
-        .collect();
-    let id = match cves.as_slice() {
-        [one] => (*one).to_owned(),
+    let id = match cve_ids(aliases, advisory).as_slice() {
+        [one] => one.clone(),
         _ => advisory.to_owned(),
     };
-    let mut others: Vec<String> = ids
-        .iter()
-        .filter(|a| **a != id)
-        .map(|a| (*a).to_owned())
+    let mut others: Vec<String> = std::iter::once(advisory)
+        .chain(aliases.iter().map(String::as_str))
+        .filter(|a| *a != id)
+        .map(str::to_owned)
         .collect();
     others.dedup();
     Vulnerability {
