@@ -131,6 +131,24 @@ async fn text(c: &Client, css: &str) -> String {
         .unwrap()
 }
 
+/// Waits until an element reads `expected`: for a page whose element of the same id is also on
+/// the page before the click, which `text` would read before the next page has loaded.
+async fn text_becomes(c: &Client, css: &str, expected: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(e) = c.find(Locator::Css(css)).await
+            && e.text().await.is_ok_and(|t| t == expected)
+        {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{css} never read {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn save_screenshot(c: &Client, name: &str) {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser");
     std::fs::create_dir_all(&dir).unwrap();
@@ -433,9 +451,9 @@ async fn vigilance_officer_decides_a_case_and_sees_the_trend_signal() {
     )
     .await;
     click(c, "#decide-form button").await;
+    text_becomes(c, "#category", "serious-incident").await;
     let deadlines = text(c, "#deadlines").await;
     assert!(deadlines.contains("87(3)"), "{deadlines}");
-    assert_eq!(text(c, "#category").await, "serious-incident");
     save_screenshot(c, "case-decided.png").await;
 
     // Last month's battery complaints are a trend signal, with its chart.
