@@ -173,6 +173,10 @@ pub enum Break {
     },
     #[error("record {table}/{key} is not in the audit chain: it was inserted outside Vigilo")]
     RecordUnaudited { table: String, key: String },
+    #[error(
+        "{table} row of {key} differs from the audited records it is derived from: it was altered, added or deleted outside Vigilo"
+    )]
+    DerivedAltered { table: String, key: String },
 }
 
 /// Checks events one by one, in the order of their sequence numbers.
@@ -313,6 +317,7 @@ impl RecordExpectations {
 }
 
 /// Builds the next event of a chain; used by writers so they hash exactly as verification does.
+#[derive(Clone)]
 pub struct ChainWriter {
     pub last_seq: i64,
     pub last_hash: Hash,

@@ -150,13 +150,16 @@ impl crate::Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let outcome = verify_in(&mut tx).await;
+        let outcome = verify_in(&mut tx, self.backend()).await;
         tx.rollback().await?;
         outcome
     }
 }
 
-async fn verify_in(conn: &mut AnyConnection) -> Result<std::result::Result<Verified, Break>> {
+async fn verify_in(
+    conn: &mut AnyConnection,
+    backend: Backend,
+) -> Result<std::result::Result<Verified, Break>> {
     let mut chain = ChainVerifier::new();
     {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM audit_events ORDER BY seq");
@@ -208,6 +211,12 @@ async fn verify_in(conn: &mut AnyConnection) -> Result<std::result::Result<Verif
             "the audit chain has records of tables this version of Vigilo does not know: {}",
             unknown.join(", ")
         )));
+    }
+    if let Some(event) = crate::service::altered_list_row(conn, backend).await? {
+        return Ok(Err(Break::DerivedAltered {
+            table: "service_list".into(),
+            key: event.to_string(),
+        }));
     }
     Ok(Ok(Verified {
         events,

@@ -104,6 +104,7 @@ impl Store {
             e => Error::Database(e),
         })?;
         MIGRATOR.run(&pool).await?;
+        crate::service::fill_service_list(&pool, backend).await?;
         Ok(Store {
             pool,
             backend,

@@ -3,11 +3,13 @@
 //! list and training matrix read from them.
 
 use crate::Store;
+use crate::db::Backend;
 use crate::error::{Error, Result};
 use crate::query::Select;
+use crate::record::SqlValue;
 use crate::registry::{Actor, ImportSummary};
 use crate::schema;
-use crate::write::WriteTx;
+use crate::write::{Ready, Staged, Stager, WriteTx};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -171,7 +173,8 @@ struct Prepared {
     event: ServiceEvent,
     parts: Vec<ServicePart>,
     software: Option<DeviceSoftware>,
-    serial: String,
+    /// The event as the service list shows it.
+    listed: RecentService,
 }
 
 /// Which records to load: for one event, the keys it names.
@@ -466,6 +469,24 @@ impl ServiceContext {
             }
             _ => None,
         };
+        let listed = RecentService {
+            id,
+            serial: device.serial,
+            product: device.product,
+            country: device.country.as_str().to_owned(),
+            event_type: new.event_type.clone(),
+            performed_at: new.performed_at,
+            technician: new.technician.clone(),
+            parts: parts
+                .iter()
+                .map(|p| PartRef {
+                    part: p.part.clone(),
+                    lot: p.lot.clone(),
+                    qty: p.quantity,
+                })
+                .collect(),
+            outcome: new.outcome,
+        };
         Ok(Prepared {
             event: ServiceEvent {
                 id,
@@ -484,25 +505,303 @@ impl ServiceContext {
             },
             parts,
             software,
-            serial: device.serial,
+            listed,
         })
     }
 }
 
-/// Writes prepared events: events first, then the parts and software entries that refer to
-/// them, each kind in multi-row statements.
-async fn write_prepared(tx: &mut WriteTx, batch: Vec<Prepared>) -> Result<()> {
+/// Stages prepared events: events first, then the parts and software entries that refer to
+/// them, then their service-list entries, each kind in multi-row statements.
+fn stage_prepared(stager: &mut Stager, batch: Vec<Prepared>) -> Result<Staged> {
     let mut events = Vec::with_capacity(batch.len());
     let mut parts = Vec::new();
     let mut software = Vec::new();
+    let mut listed = Vec::with_capacity(batch.len());
     for p in batch {
+        listed.push(sql_row(list_row(&p.listed)?));
         events.push(p.event);
         parts.extend(p.parts);
         software.extend(p.software);
     }
-    tx.insert_many("service.record", &events).await?;
-    tx.insert_many("service.part", &parts).await?;
-    tx.insert_many("device.software", &software).await
+    let mut staged = Staged::default();
+    stager.stage_many("service.record", &events, &mut staged)?;
+    stager.stage_many("service.part", &parts, &mut staged)?;
+    stager.stage_many("device.software", &software, &mut staged)?;
+    staged.derived(SERVICE_LIST, SERVICE_LIST_COLUMNS, listed);
+    Ok(staged)
+}
+
+fn may_record_for(actor: &Actor, technician: &str) -> Result<()> {
+    actor.may(Action::RecordService)?;
+    // A technician records their own work; office staff may enter anyone's report.
+    let office = actor
+        .person
+        .roles
+        .iter()
+        .any(|r| matches!(r, Role::Admin | Role::Quality));
+    if !office && actor.person.id != technician {
+        return Err(Refusal::new(
+            "a technician records only their own service events",
+            format!(
+                "{} is not {technician} and holds neither admin nor quality",
+                actor.person.id
+            ),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// A bulk file's rows being checked, chunk by chunk, on a blocking thread.
+struct Bulk {
+    ctx: ServiceContext,
+    actor: Actor,
+    now: Timestamp,
+    /// The `source_ref`s stored already, and those seen in the file so far.
+    stored: HashSet<String>,
+    seen: HashSet<String>,
+    invalid: Vec<String>,
+    refused: Vec<String>,
+    summary: ImportSummary,
+}
+
+impl Bulk {
+    fn full(&self) -> bool {
+        self.invalid.len() + self.refused.len() >= MAX_REPORTED
+    }
+
+    /// Checks `rows` against every rule, in file order, and stages the accepted ones.
+    fn stage(
+        &mut self,
+        stager: &mut Stager,
+        rows: Vec<(String, NewServiceEvent)>,
+    ) -> Result<Staged> {
+        let mut batch = Vec::with_capacity(rows.len());
+        for (place, new) in rows {
+            if let Some(r) = &new.source_ref {
+                if self.stored.contains(r) {
+                    self.summary.unchanged += 1;
+                    continue;
+                }
+                if !self.seen.insert(r.clone()) {
+                    self.invalid
+                        .push(format!("{place}: ref {r:?} appears twice in the file"));
+                    continue;
+                }
+            }
+            match may_record_for(&self.actor, &new.technician)
+                .and_then(|()| self.ctx.prepare(new, self.now))
+            {
+                Ok(p) => batch.push(p),
+                Err(Error::Invalid(e)) => self.invalid.push(e.within(&place).to_string()),
+                Err(Error::Refused(r)) => self.refused.push(format!("{place}: {}", r.missing)),
+                Err(e) => return Err(e),
+            }
+            if self.full() {
+                break;
+            }
+        }
+        self.summary.added += batch.len();
+        stage_prepared(stager, batch)
+    }
+}
+
+const SERVICE_LIST: &str = "service_list";
+const SERVICE_LIST_COLUMNS: &str = "event, performed_at, country, entry";
+
+/// A service-list entry as `service_list.entry` holds it: a JSON array (id, serial, product,
+/// country, type, instant in µs, technician, outcome, parts as (part, lot, quantity)), half the
+/// bytes of the object the API serves, which keeps the index that holds it small.
+type ListEntry = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    ServiceOutcome,
+    Vec<(String, String, i64)>,
+);
+
+/// A `service_list` row: event, instant (µs), country, entry.
+type ListRow = (i64, i64, String, String);
+
+fn list_row(e: &RecentService) -> Result<ListRow> {
+    let parts = e
+        .parts
+        .iter()
+        .map(|p| (p.part.as_str(), p.lot.as_str(), p.qty))
+        .collect::<Vec<_>>();
+    let entry = serde_json::to_string(&(
+        e.id,
+        &e.serial,
+        &e.product,
+        &e.country,
+        &e.event_type,
+        e.performed_at.as_microsecond(),
+        &e.technician,
+        e.outcome,
+        parts,
+    ))
+    .map_err(|err| Error::Internal(format!("service list entry of event {}: {err}", e.id)))?;
+    Ok((
+        e.id,
+        e.performed_at.as_microsecond(),
+        e.country.clone(),
+        entry,
+    ))
+}
+
+fn sql_row((event, at, country, entry): ListRow) -> Vec<SqlValue> {
+    vec![
+        SqlValue::Int(Some(event)),
+        SqlValue::Int(Some(at)),
+        SqlValue::Text(Some(country)),
+        SqlValue::Text(Some(entry)),
+    ]
+}
+
+/// Fills `service_list` from the stored events, devices and parts when it is empty beside
+/// stored events: stores made before migration 0011 had no list. One transaction, so a store
+/// is never left with part of its list.
+pub(crate) async fn fill_service_list(pool: &sqlx::AnyPool, backend: Backend) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let listed: Option<i64> = sqlx::query_scalar("SELECT event FROM service_list LIMIT 1")
+        .fetch_optional(&mut *tx)
+        .await?;
+    if listed.is_some() {
+        return Ok(());
+    }
+    for slice in list_slices(&mut tx).await? {
+        let rows = derive_list_rows(&mut tx, backend, slice).await?;
+        let rows = rows.into_iter().map(sql_row).collect();
+        crate::write::insert_rows(&mut tx, backend, SERVICE_LIST, SERVICE_LIST_COLUMNS, rows)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The first event whose `service_list` row is not what its event, device and parts give, or
+/// that has a row without an event or an event without a row: the list is not in the audit
+/// chain, so `audit verify` checks it against the records it is derived from.
+pub(crate) async fn altered_list_row(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+) -> Result<Option<i64>> {
+    for slice in list_slices(conn).await? {
+        let derived = derive_list_rows(conn, backend, slice.clone()).await?;
+        let stored: Vec<ListRow> = crate::query::fetch_aggregated(
+            &mut *conn,
+            backend,
+            "event, performed_at, country, entry",
+            "event, performed_at",
+            "service_list WHERE event >= $1 AND event < $2",
+            [slice.start.into(), slice.end.into()],
+        )
+        .await?;
+        if derived != stored {
+            let at = derived
+                .iter()
+                .zip(&stored)
+                .position(|(d, s)| d != s)
+                .unwrap_or(derived.len().min(stored.len()));
+            return Ok(derived.get(at).or(stored.get(at)).map(|r| r.0));
+        }
+    }
+    Ok(None)
+}
+
+/// Event ids from the lowest to the highest in the events or the list, in slices, so that no
+/// one aggregate holds a million events.
+async fn list_slices(conn: &mut sqlx::AnyConnection) -> Result<Vec<std::ops::Range<i64>>> {
+    const SLICE: i64 = 50_000;
+    let (low, high): (Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT MIN(id), MAX(id) FROM (SELECT id FROM service_events \
+         UNION ALL SELECT event FROM service_list) x",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let (Some(low), Some(high)) = (low, high) else {
+        return Ok(Vec::new());
+    };
+    Ok((low..=high)
+        .step_by(SLICE as usize)
+        .map(|start| start..start + SLICE)
+        .collect())
+}
+
+/// The list rows of the events with ids in `ids`, from the events, their devices and parts.
+async fn derive_list_rows(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    ids: std::ops::Range<i64>,
+) -> Result<Vec<ListRow>> {
+    type Line = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        String,
+        ServiceOutcome,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+    );
+    let lines: Vec<Line> = crate::query::fetch_aggregated(
+        &mut *conn,
+        backend,
+        "e.id, d.serial, d.product, d.country, e.event_type, e.performed_at, e.technician, \
+         e.outcome, p.part, p.lot, p.quantity",
+        "e.id, p.id",
+        "service_events e JOIN devices d ON d.id = e.device \
+         LEFT JOIN service_parts p ON p.event = e.id WHERE e.id >= $1 AND e.id < $2",
+        [ids.start.into(), ids.end.into()],
+    )
+    .await?;
+    let mut events: Vec<RecentService> = Vec::new();
+    for (id, serial, product, country, event_type, at, technician, outcome, part, lot, qty) in lines
+    {
+        if events.last().is_none_or(|e| e.id != id) {
+            events.push(RecentService {
+                id,
+                serial,
+                product,
+                country,
+                event_type,
+                performed_at: instant(at)?,
+                technician,
+                outcome,
+                parts: Vec::new(),
+            });
+        }
+        if let (Some(part), Some(lot), Some(qty)) = (part, lot, qty) {
+            let event = events.last_mut().expect("pushed above");
+            event.parts.push(PartRef { part, lot, qty });
+        }
+    }
+    events.iter().map(list_row).collect()
+}
+
+fn from_list_entry(e: ListEntry) -> Result<RecentService> {
+    let (id, serial, product, country, event_type, at, technician, outcome, parts) = e;
+    Ok(RecentService {
+        id,
+        serial,
+        product,
+        country,
+        event_type,
+        performed_at: instant(at)?,
+        technician,
+        parts: parts
+            .into_iter()
+            .map(|(part, lot, qty)| PartRef { part, lot, qty })
+            .collect(),
+        outcome,
+    })
 }
 
 /// How many events a bulk write prepares before writing them.
@@ -519,7 +818,7 @@ impl Store {
         new: NewServiceEvent,
         now: Timestamp,
     ) -> Result<ServiceRecord> {
-        self.may_record_service(actor, &new.technician)?;
+        may_record_for(actor, &new.technician)?;
         let DeviceKey::Device(device) = &new.device else {
             return Err(Error::Internal(
                 "record_service takes a resolved device".into(),
@@ -541,33 +840,13 @@ impl Store {
         let prepared = ctx.prepare(new, now)?;
         let record = ServiceRecord {
             event: prepared.event.clone(),
-            serial: prepared.serial.clone(),
+            serial: prepared.listed.serial.clone(),
             parts: prepared.parts.clone(),
         };
-        write_prepared(&mut tx, vec![prepared]).await?;
+        let staged = stage_prepared(tx.stager(), vec![prepared])?;
+        tx.flush(staged).await?;
         tx.commit().await?;
         Ok(record)
-    }
-
-    fn may_record_service(&self, actor: &Actor, technician: &str) -> Result<()> {
-        actor.may(Action::RecordService)?;
-        // A technician records their own work; office staff may enter anyone's report.
-        let office = actor
-            .person
-            .roles
-            .iter()
-            .any(|r| matches!(r, Role::Admin | Role::Quality));
-        if !office && actor.person.id != technician {
-            return Err(Refusal::new(
-                "a technician records only their own service events",
-                format!(
-                    "{} is not {technician} and holds neither admin nor quality",
-                    actor.person.id
-                ),
-            )
-            .into());
-        }
-        Ok(())
     }
 
     /// Records a file of service events in one transaction: all or none. Every row is checked
@@ -593,44 +872,44 @@ impl Store {
         };
         let mut tx = self.begin_write(&actor.person.id, now).await?;
         let stored = stored_refs(&mut tx, &items).await?;
-        let mut ctx = load_context(&mut tx, zone, scope, all, Vec::new()).await?;
-        let mut summary = ImportSummary::default();
-        let mut seen = HashSet::new();
-        let mut invalid_rows = Vec::new();
-        let mut refused_rows = Vec::new();
-        let mut batch = Vec::with_capacity(BULK_CHUNK);
+        let ctx = load_context(&mut tx, zone, scope, all, Vec::new()).await?;
+        let mut bulk = Bulk {
+            ctx,
+            actor: actor.clone(),
+            now,
+            stored,
+            seen: HashSet::new(),
+            invalid: Vec::new(),
+            refused: Vec::new(),
+            summary: ImportSummary::default(),
+        };
         let total = items.len();
-        for (i, (place, new)) in items.into_iter().enumerate() {
-            if let Some(r) = &new.source_ref {
-                if stored.contains(r) {
-                    summary.unchanged += 1;
-                    continue;
-                }
-                if !seen.insert(r.clone()) {
-                    invalid_rows.push(format!("{place}: ref {r:?} appears twice in the file"));
-                    continue;
-                }
-            }
-            let checked = if actor.person.id == new.technician {
-                Ok(())
-            } else {
-                self.may_record_service(actor, &new.technician)
-            };
-            match checked.and_then(|()| ctx.prepare(new, now)) {
-                Ok(p) => batch.push(p),
-                Err(Error::Invalid(e)) => invalid_rows.push(e.within(&place).to_string()),
-                Err(Error::Refused(r)) => refused_rows.push(format!("{place}: {}", r.missing)),
-                Err(e) => return Err(e),
-            }
-            if invalid_rows.len() + refused_rows.len() >= MAX_REPORTED {
+        let mut rows = items.into_iter();
+        let mut checked = 0;
+        // Each chunk is checked and staged while the one before it is written.
+        let mut pending = Ready::default();
+        while !bulk.full() {
+            let chunk: Vec<_> = rows.by_ref().take(BULK_CHUNK).collect();
+            if chunk.is_empty() {
                 break;
             }
-            if batch.len() == BULK_CHUNK {
-                summary.added += batch.len();
-                write_prepared(&mut tx, std::mem::take(&mut batch)).await?;
-                progress(i + 1);
-            }
+            checked += chunk.len();
+            let staged;
+            (bulk, staged) = tx
+                .write_while_staging(std::mem::take(&mut pending), move |stager| {
+                    let ready = bulk.stage(stager, chunk).and_then(|s| stager.ready(s));
+                    (bulk, ready)
+                })
+                .await?;
+            pending = staged?;
+            progress(checked);
         }
+        let Bulk {
+            invalid: invalid_rows,
+            refused: refused_rows,
+            summary,
+            ..
+        } = bulk;
         if !invalid_rows.is_empty() {
             return Err(Invalid::new(
                 "service events",
@@ -653,12 +932,16 @@ impl Store {
             )
             .into());
         }
-        summary.added += batch.len();
-        write_prepared(&mut tx, batch).await?;
+        tx.write(pending).await?;
         progress(total);
         tx.commit().await?;
-        self.refresh_statistics(&["service_events", "service_parts", "device_software"])
-            .await?;
+        self.refresh_statistics(&[
+            "service_events",
+            "service_parts",
+            "service_list",
+            "device_software",
+        ])
+        .await?;
         Ok(summary)
     }
 }
@@ -806,10 +1089,6 @@ pub struct MatrixEntry {
     pub missing: Option<String>,
 }
 
-fn parse_outcome(s: &str) -> Result<ServiceOutcome> {
-    ServiceOutcome::parse("outcome", s).map_err(|e| Error::Internal(e.to_string()))
-}
-
 fn instant(us: i64) -> Result<Timestamp> {
     Timestamp::from_microsecond(us).map_err(|e| Error::Internal(e.to_string()))
 }
@@ -821,7 +1100,7 @@ fn country_in(scope: &DeviceScope) -> String {
             // Country codes are two ASCII letters, checked on parse: safe to inline.
             let list: Vec<String> = cs.iter().map(|c| format!("'{}'", c.as_str())).collect();
             format!(
-                " AND d.country IN ({})",
+                " AND country IN ({})",
                 if list.is_empty() {
                     "''".to_owned()
                 } else {
@@ -917,82 +1196,35 @@ impl Store {
         limit: Option<i64>,
     ) -> Result<(Vec<RecentService>, i64)> {
         let filter = country_in(scope);
-        // Only a country filter needs the devices; without one the count reads the index alone.
-        let counted = if filter.is_empty() {
-            "service_events e WHERE".to_owned()
-        } else {
-            "service_events e CROSS JOIN devices d WHERE d.id = e.device AND".to_owned()
-        };
+        let since = since.as_microsecond();
         let total: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM {counted} e.performed_at >= $1{filter}"
+            "SELECT COUNT(*) FROM service_list WHERE performed_at >= $1{filter}"
         ))
-        .bind(since.as_microsecond())
+        .bind(since)
         .fetch_one(&self.pool)
         .await?;
-        // CROSS JOIN makes SQLite keep the events as the outer loop (walking the performed_at
-        // index); left to itself it walked all devices and probed each one's events (measured:
-        // 300 ms for 30,000 events of 100,000 devices). PostgreSQL plans it as an inner join.
-        // The page of events first, then one row per part (or one for an event without parts).
-        // The LEFT JOIN keeps the events as the outer loop, so the planner walks the
-        // performed_at index and nothing else.
-        type Line = (
-            i64,
-            String,
-            String,
-            String,
-            String,
-            i64,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<i64>,
-        );
-        let lines: Vec<Line> = crate::query::fetch_aggregated(
-            &self.pool,
-            self.backend(),
-            "x.id, x.serial, x.product, x.country, x.event_type, x.performed_at, x.technician, \
-             x.outcome, p.part, p.lot, p.quantity",
-            "x.performed_at DESC, x.id DESC, p.id",
-            &format!(
-                "(SELECT e.id, d.serial, d.product, d.country, e.event_type, e.performed_at, \
-                 e.technician, e.outcome FROM service_events e CROSS JOIN devices d \
-                 WHERE d.id = e.device AND e.performed_at >= $1{filter} \
-                 ORDER BY e.performed_at DESC, e.id DESC LIMIT $2) x \
-                 LEFT JOIN service_parts p ON p.event = x.id"
-            ),
-            [
-                since.as_microsecond().into(),
-                limit.unwrap_or(i64::MAX).into(),
-            ],
-        )
+        // The entries are JSON already: the database only concatenates them. An aggregate's
+        // order is not defined without an ORDER BY of its own, which would sort the entries
+        // again, so the newest-first order is restored here.
+        let concat = match self.backend() {
+            Backend::Sqlite => "group_concat(entry, ',')",
+            Backend::Postgres => "string_agg(entry, ',')",
+        };
+        let text: String = sqlx::query_scalar(&format!(
+            "SELECT '[' || COALESCE({concat}, '') || ']' FROM (SELECT entry FROM service_list \
+             WHERE performed_at >= $1{filter} ORDER BY performed_at DESC, event DESC LIMIT $2) x"
+        ))
+        .bind(since)
+        .bind(limit.unwrap_or(i64::MAX))
+        .fetch_one(&self.pool)
         .await?;
-        let mut out: Vec<RecentService> = Vec::new();
-        for (id, serial, product, country, event_type, at, technician, outcome, part, lot, qty) in
-            lines
-        {
-            if out.last().is_none_or(|e| e.id != id) {
-                out.push(RecentService {
-                    id,
-                    serial,
-                    product,
-                    country,
-                    event_type,
-                    performed_at: instant(at)?,
-                    technician,
-                    outcome: parse_outcome(&outcome)?,
-                    parts: Vec::new(),
-                });
-            }
-            if let Some(part) = part {
-                let event = out.last_mut().expect("pushed above");
-                event.parts.push(PartRef {
-                    part,
-                    lot: lot.unwrap_or_default(),
-                    qty: qty.unwrap_or_default(),
-                });
-            }
-        }
+        let entries: Vec<ListEntry> = serde_json::from_str(&text)
+            .map_err(|e| Error::Internal(format!("service_list entries: {e}")))?;
+        let mut out = entries
+            .into_iter()
+            .map(from_list_entry)
+            .collect::<Result<Vec<_>>>()?;
+        out.sort_unstable_by_key(|e| std::cmp::Reverse((e.performed_at, e.id)));
         Ok((out, total))
     }
 

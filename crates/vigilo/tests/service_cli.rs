@@ -445,8 +445,41 @@ async fn bulk_service_import(db: &TestDb) {
     );
     let t = ok(db, "trace lot L200");
     assert_eq!(t["devices"][0]["qty"], 2);
+    let list = "service list --days 30 --as-of 2026-07-10T00:00:00Z";
+    let listed = ok(db, list);
+    let serials: Vec<&str> = listed["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["serial"].as_str().unwrap())
+        .collect();
+    assert_eq!(serials, ["SN-AT-1", "SN-DE-2", "SN-DE-1"], "newest first");
+    assert_eq!(
+        listed["events"][2]["parts"],
+        serde_json::json!([
+            {"part": "BAT-01", "lot": "L100", "qty": 1},
+            {"part": "BAT-01", "lot": "L200", "qty": 2}
+        ])
+    );
+    // A store made before the list had a table of its own has it filled from the events the
+    // next time it is opened.
+    db.raw_execute("DELETE FROM service_list").await;
+    assert_eq!(ok(db, list), listed);
     let v = ok(db, "audit verify");
     assert!(v["events"].as_i64().unwrap() > 0, "{v}");
+    // The list is derived, not audited: verification checks it against the events it shows.
+    let first = listed["events"][2]["id"].as_i64().unwrap();
+    db.raw_execute(&format!(
+        "UPDATE service_list SET entry = replace(entry, 'L200', 'L999') WHERE event = {first}"
+    ))
+    .await;
+    let m = refused(db, "audit verify", 1);
+    assert!(
+        m.contains(&format!(
+            "service_list row of {first} differs from the audited records it is derived from"
+        )),
+        "{m}"
+    );
 }
 
 vigilo_testdb::backend_tests!(service_rules, tickets_and_intake, bulk_service_import);
