@@ -1197,15 +1197,9 @@ impl Store {
     ) -> Result<(Vec<RecentService>, i64)> {
         let filter = country_in(scope);
         let since = since.as_microsecond();
-        let total: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM service_list WHERE performed_at >= $1{filter}"
-        ))
-        .bind(since)
-        .fetch_one(&self.pool)
-        .await?;
         // The entries are JSON already: the database only concatenates them. An aggregate's
         // order is not defined without an ORDER BY of its own, which would sort the entries
-        // again, so the newest-first order is restored here.
+        // again, so the newest-first order is restored after parsing.
         let concat = match self.backend() {
             Backend::Sqlite => "group_concat(entry, ',')",
             Backend::Postgres => "string_agg(entry, ',')",
@@ -1225,6 +1219,18 @@ impl Store {
             .map(from_list_entry)
             .collect::<Result<Vec<_>>>()?;
         out.sort_unstable_by_key(|e| std::cmp::Reverse((e.performed_at, e.id)));
+        // Only a page needs counting; a whole list is its own count.
+        let total = match limit {
+            None => i64::try_from(out.len()).unwrap_or(i64::MAX),
+            Some(_) => {
+                sqlx::query_scalar(&format!(
+                    "SELECT COUNT(*) FROM service_list WHERE performed_at >= $1{filter}"
+                ))
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?
+            }
+        };
         Ok((out, total))
     }
 

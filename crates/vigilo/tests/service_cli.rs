@@ -480,6 +480,43 @@ async fn bulk_service_import(db: &TestDb) {
         )),
         "{m}"
     );
+
+    // Many events share each instant here: only their ids order them, and the whole list is
+    // the first page of a large enough limit, its count its length.
+    let many = dir.path().join("many.csv");
+    let mut csv = String::from("ref,serial,type,technician,performed_at,outcome,parts\n");
+    for i in 0..4_101 {
+        csv.push_str(&format!(
+            "m{i},SN-DE-1,battery-replacement,tom,2026-08-01T10:{:02}:00Z,pass,\n",
+            i % 7
+        ));
+    }
+    std::fs::write(&many, csv).unwrap();
+    ok(db, &format!("--as qm service import {}", many.display()));
+    let window = "service list --days 2 --as-of 2026-08-02T00:00:00Z";
+    let whole = ok(db, window);
+    let page = ok(db, &format!("{window} --limit 5000"));
+    assert_eq!(
+        (&whole["total"], &page["total"]),
+        (&4_101.into(), &4_101.into())
+    );
+    assert_eq!(whole["events"], page["events"]);
+    let keys: Vec<(String, i64)> = whole["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["performed_at"].as_str().unwrap().to_owned(),
+                e["id"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(keys.len(), 4_101);
+    assert!(
+        keys.windows(2).all(|w| w[0] > w[1]),
+        "newest first, each event once"
+    );
 }
 
 vigilo_testdb::backend_tests!(service_rules, tickets_and_intake, bulk_service_import);
