@@ -12,7 +12,7 @@ use std::cell::OnceCell;
 use vigilo_versions::{Ecosystem, Version, VersionError};
 
 use crate::OsvError;
-use crate::model::{Affected, Event};
+use crate::model::{Affected, Event, Range};
 
 /// The distinct event versions of one package, sorted.
 ///
@@ -26,13 +26,26 @@ pub(crate) struct Scale {
 }
 
 impl Scale {
-    pub(crate) fn new<'v>(versions: impl IntoIterator<Item = &'v Version>) -> Scale {
-        let mut points: Vec<&Version> = versions.into_iter().collect();
-        points.sort_unstable();
-        points.dedup_by(|a, b| a == b);
-        Scale {
-            points: points.into_iter().cloned().collect(),
+    /// The scale of `versions`, and each one's position on it. The versions
+    /// are moved into the scale, not copied: at OSV's scale, copies of every
+    /// parsed version dropped right after left the heap fragmented.
+    fn new(versions: Vec<Version>) -> (Scale, Vec<u32>) {
+        let mut order: Vec<usize> = (0..versions.len()).collect();
+        order.sort_unstable_by(|a, b| versions[*a].cmp(&versions[*b]));
+        let mut positions = vec![0; versions.len()];
+        let mut firsts = Vec::new();
+        for (at, &index) in order.iter().enumerate() {
+            if at == 0 || versions[order[at - 1]] != versions[index] {
+                firsts.push(index);
+            }
+            positions[index] = narrow(2 * firsts.len() - 1);
         }
+        let mut versions: Vec<Option<Version>> = versions.into_iter().map(Some).collect();
+        let points = firsts
+            .into_iter()
+            .filter_map(|index| versions[index].take())
+            .collect();
+        (Scale { points }, positions)
     }
 
     pub(crate) fn position(&self, v: &Version) -> u32 {
@@ -54,15 +67,17 @@ enum Kind {
 /// their package's scale.
 #[derive(Debug)]
 pub(crate) struct Parsed {
+    /// Every version the ranges name, which the spans point into.
+    versions: Vec<Version>,
     spans: Vec<ParsedSpan>,
 }
 
 #[derive(Debug)]
 struct ParsedSpan {
-    /// `None` is `introduced: "0"`, which parsing would put after
-    /// pre-releases such as npm `0.0.0-alpha`.
-    bounds: Vec<(Kind, Option<Version>)>,
-    limits: Vec<Version>,
+    /// Positions in [`Parsed::versions`]; `None` is `introduced: "0"`, which
+    /// parsing would put after pre-releases such as npm `0.0.0-alpha`.
+    bounds: Vec<(Kind, Option<usize>)>,
+    limits: Vec<usize>,
     /// A `*` limit: no upper bound at all.
     unlimited: bool,
 }
@@ -71,14 +86,14 @@ impl Parsed {
     /// Parses the `SEMVER` and `ECOSYSTEM` ranges' event versions; `GIT` and
     /// unknown range types are left out because no version string can be
     /// placed in them.
-    pub(crate) fn new(affected: &Affected, ecosystem: Ecosystem) -> Result<Parsed, VersionError> {
-        let parse = |s: &str| vigilo_versions::parse(ecosystem, s);
+    pub(crate) fn new(ranges: &[Range], ecosystem: Ecosystem) -> Result<Parsed, VersionError> {
+        let mut versions = Vec::new();
+        let mut parse = |s: &str| {
+            versions.push(vigilo_versions::parse(ecosystem, s)?);
+            Ok::<_, VersionError>(versions.len() - 1)
+        };
         let mut spans = Vec::new();
-        for range in affected
-            .ranges
-            .iter()
-            .filter(|range| range.kind.is_ordered())
-        {
+        for range in ranges.iter().filter(|range| range.kind.is_ordered()) {
             let mut span = ParsedSpan {
                 bounds: Vec::with_capacity(range.events.len()),
                 limits: Vec::new(),
@@ -103,15 +118,7 @@ impl Parsed {
             }
             spans.push(span);
         }
-        Ok(Parsed { spans })
-    }
-
-    /// Every version the ranges name, for the package's scale.
-    fn versions(&self) -> impl Iterator<Item = &Version> {
-        self.spans.iter().flat_map(|span| {
-            let bounds = span.bounds.iter().filter_map(|(_, v)| v.as_ref());
-            bounds.chain(&span.limits)
-        })
+        Ok(Parsed { versions, spans })
     }
 }
 
@@ -134,6 +141,10 @@ pub(crate) struct Placed {
 pub(crate) struct Entry {
     spans: [u32; 2],
 }
+
+/// A bound's position while [`Placed::new`] has not yet placed its version:
+/// `introduced: "0"`, placed at 0.
+const UNVERSIONED: u32 = u32::MAX;
 
 /// Positions and offsets are `u32` because that halves the arrays a query
 /// walks. No package comes near 2^31 events (its records would need hundreds
@@ -164,54 +175,68 @@ impl Placed {
     /// Places every entry's ranges on the scale of all their versions; the
     /// entries come back in the same order, `None` (an entry whose ranges did
     /// not parse) as an entry without ranges.
-    pub(crate) fn new<'p>(
-        entries: impl IntoIterator<Item = Option<&'p Parsed>> + Clone,
-    ) -> (Placed, Vec<Entry>) {
-        let scale = Scale::new(
-            entries
-                .clone()
-                .into_iter()
-                .flatten()
-                .flat_map(Parsed::versions),
-        );
+    pub(crate) fn new(entries: Vec<Option<Parsed>>) -> (Placed, Vec<Entry>) {
+        // First every bound with its version's index in `versions` for a
+        // position, since the versions go to the scale only once all are known.
+        let mut versions = Vec::new();
         let mut spans = Vec::new();
+        let mut limits: Vec<Vec<usize>> = Vec::new();
         let mut bounds = Vec::new();
         let mut fixed = String::new();
-        let mut placed_entries = Vec::new();
+        let mut placed_entries = Vec::with_capacity(entries.len());
         for entry in entries {
             let first_span = spans.len();
-            for span in entry.iter().flat_map(|entry| &entry.spans) {
-                let first_bound = bounds.len();
-                for (kind, v) in &span.bounds {
-                    let start = fixed.len();
-                    if let (Kind::Fixed, Some(v)) = (kind, v) {
-                        fixed.push_str(v.as_str());
+            if let Some(Parsed {
+                versions: own,
+                spans: own_spans,
+            }) = entry
+            {
+                let offset = versions.len();
+                for span in own_spans {
+                    let first_bound = bounds.len();
+                    for (kind, v) in span.bounds {
+                        let start = fixed.len();
+                        if let (Kind::Fixed, Some(v)) = (kind, v) {
+                            fixed.push_str(own[v].as_str());
+                        }
+                        bounds.push(Bound {
+                            position: v.map_or(UNVERSIONED, |v| narrow(offset + v)),
+                            text: [narrow(start), narrow(fixed.len())],
+                            kind,
+                        });
                     }
-                    bounds.push(Bound {
-                        position: v.as_ref().map_or(0, |v| scale.position(v)),
-                        text: [narrow(start), narrow(fixed.len())],
-                        kind: *kind,
+                    limits.push(if span.unlimited {
+                        Vec::new()
+                    } else {
+                        span.limits.iter().map(|v| offset + v).collect()
+                    });
+                    spans.push(Span {
+                        bounds: [narrow(first_bound), narrow(bounds.len())],
+                        limit: u32::MAX,
                     });
                 }
-                // Stable, so events of equal versions keep the record's order,
-                // as the stable sort in OSV.dev's own evaluation does.
-                bounds[first_bound..].sort_by_key(|bound| bound.position);
-                // Below *some* limit is below the largest one.
-                let limit = span
-                    .limits
-                    .iter()
-                    .map(|v| scale.position(v))
-                    .max()
-                    .filter(|_| !span.unlimited)
-                    .unwrap_or(u32::MAX);
-                spans.push(Span {
-                    bounds: [narrow(first_bound), narrow(bounds.len())],
-                    limit,
-                });
+                versions.extend(own);
             }
             placed_entries.push(Entry {
                 spans: [narrow(first_span), narrow(spans.len())],
             });
+        }
+        let (scale, positions) = Scale::new(versions);
+        for bound in &mut bounds {
+            bound.position = match bound.position {
+                UNVERSIONED => 0,
+                v => positions[v as usize],
+            };
+        }
+        for (span, limits) in spans.iter_mut().zip(limits) {
+            // Stable, so events of equal versions keep the record's order,
+            // as the stable sort in OSV.dev's own evaluation does.
+            bounds[span.bounds[0] as usize..span.bounds[1] as usize]
+                .sort_by_key(|bound| bound.position);
+            // Below *some* limit is below the largest one.
+            if let Some(limit) = limits.iter().map(|v| positions[*v]).max() {
+                span.limit = limit;
+            }
         }
         let placed = Placed {
             scale,
@@ -263,8 +288,8 @@ impl Placed {
 
     /// The `fixed` versions above position `at` in the entry's ranges that
     /// contain it, or `None` when no range does.
-    fn fixes(&self, entry: Entry, at: u32) -> Option<Vec<String>> {
-        let mut found: Option<Vec<String>> = None;
+    fn fixes(&self, entry: Entry, at: u32) -> Option<Vec<&str>> {
+        let mut found: Option<Vec<&str>> = None;
         for span in self
             .spans(entry)
             .iter()
@@ -274,8 +299,8 @@ impl Placed {
             for bound in self.bounds(span) {
                 if bound.kind == Kind::Fixed && bound.position > at {
                     let text = &self.fixed[bound.text[0] as usize..bound.text[1] as usize];
-                    if !found.iter().any(|known| known == text) {
-                        found.push(text.to_owned());
+                    if !found.contains(&text) {
+                        found.push(text);
                     }
                 }
             }
@@ -299,19 +324,19 @@ impl Listed {
     /// Keeps only the listed versions outside the entry's ranges: OSV.dev
     /// lists every version inside them too, and those are matched already.
     /// `None` when none is left, as for most entries.
-    pub(crate) fn new(
-        affected: &Affected,
+    pub(crate) fn new<'s>(
+        versions: impl IntoIterator<Item = &'s str>,
         ecosystem: Ecosystem,
         placed: &Placed,
         entry: Entry,
     ) -> Option<Box<Listed>> {
         let mut parsed = Vec::new();
         let mut unparsed = Vec::new();
-        for version in &affected.versions {
+        for version in versions {
             match vigilo_versions::parse(ecosystem, version) {
                 Ok(v) if !placed.contains(entry, placed.position(&v)) => parsed.push(v),
                 Ok(_) => {}
-                Err(_) => unparsed.push(version.as_str().into()),
+                Err(_) => unparsed.push(version.into()),
             }
         }
         if parsed.is_empty() && unparsed.is_empty() {
@@ -334,13 +359,13 @@ impl Listed {
 /// [`Placed::fixes`]; a version matched only through the `versions` list has
 /// none. `None` when unaffected. `listed` is only asked for when the ranges
 /// do not decide.
-pub(crate) fn evaluate<'l>(
-    placed: &Placed,
+pub(crate) fn evaluate<'p, 'l>(
+    placed: &'p Placed,
     entry: Entry,
     listed: impl FnOnce() -> Option<&'l Listed>,
     v: &Version,
     at: u32,
-) -> Option<Vec<String>> {
+) -> Option<Vec<&'p str>> {
     placed.fixes(entry, at).or_else(|| {
         listed()
             .is_some_and(|listed| listed.contains(v))
@@ -369,14 +394,21 @@ pub fn affects(affected: &Affected, ecosystem: Ecosystem, version: &str) -> Resu
         advisory: None,
         error,
     };
-    let parsed = Parsed::new(affected, ecosystem).map_err(as_error)?;
+    let parsed = Parsed::new(&affected.ranges, ecosystem).map_err(as_error)?;
     let v = vigilo_versions::parse(ecosystem, version).map_err(as_error)?;
-    let (placed, entries) = Placed::new([Some(&parsed)]);
+    let (placed, entries) = Placed::new(vec![Some(parsed)]);
     let entry = entries[0];
     let listed = OnceCell::new();
     let listed = || {
         listed
-            .get_or_init(|| Listed::new(affected, ecosystem, &placed, entry))
+            .get_or_init(|| {
+                Listed::new(
+                    affected.versions.iter().map(String::as_str),
+                    ecosystem,
+                    &placed,
+                    entry,
+                )
+            })
             .as_deref()
     };
     Ok(evaluate(&placed, entry, listed, &v, placed.position(&v)).is_some())

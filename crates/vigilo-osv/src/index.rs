@@ -1,15 +1,19 @@
 //! The advisory index: built once, queried for every SBOM component.
 
+use std::collections::BTreeMap;
 use std::collections::hash_map;
-use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 use std::sync::OnceLock;
 
+use foldhash::{HashMap, HashMapExt};
 use vigilo_purl::Purl;
 use vigilo_versions::{Ecosystem, VersionError};
 
 use crate::eval::{Entry, Listed, Parsed, Placed, evaluate};
+use crate::model::{Range, Summary};
 use crate::purl::{component, ecosystem_release, index_name};
-use crate::{Advisory, Affected, OsvError, Package as OsvPackage, par};
+use crate::skim::{self, Listing};
+use crate::{Advisory, Affected, OsvError, Package as OsvPackage, load, par};
 
 /// Advisories arranged for matching package URLs.
 ///
@@ -25,9 +29,12 @@ use crate::{Advisory, Affected, OsvError, Package as OsvPackage, par};
 /// outside the ranges: OSV.dev lists every version inside them too, so
 /// parsing them all up front would multiply the build time for lists that
 /// rarely decide anything.
+///
+/// Of each advisory the index keeps its [`Summary`], and of each affected
+/// entry its compiled ranges and `versions` list: not the whole record.
 #[derive(Debug)]
 pub struct Index {
-    advisories: Vec<Advisory>,
+    advisories: Vec<Summary>,
     /// One map per [`Ecosystem::ALL`] position, keyed by the name as
     /// [`index_name`] folds it.
     packages: Vec<HashMap<Box<str>, Package>>,
@@ -46,29 +53,32 @@ struct Package {
 /// One affected entry of one advisory, ready for evaluation.
 #[derive(Debug)]
 struct Target {
-    advisory: usize,
-    affected: usize,
+    /// Positions as `u32` because a package may hold thousands of targets.
+    advisory: u32,
+    affected: u32,
     /// The entry's distribution release (`12` of `Debian:12`), as its
     /// position in [`Package::releases`].
     release: Option<u32>,
     /// Boxed because it is rare and would otherwise double the entry's size.
     ranges: Result<Entry, Box<VersionError>>,
-    /// `None` once computed and empty, as for most entries.
+    versions: Listing,
+    /// `versions` parsed; `None` once computed and empty, as for most entries.
     listed: OnceLock<Option<Box<Listed>>>,
 }
 
 /// An advisory affecting a queried component.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Match<'a> {
-    pub advisory: &'a Advisory,
-    /// Which of `advisory.affected` matched; an advisory may match through
-    /// several entries, each reported.
+    pub advisory: &'a Summary,
+    /// Which of the record's `affected` entries matched; an advisory may
+    /// match through several entries, each reported.
     pub affected_index: usize,
     /// The `fixed` versions above the component's version in the matching
     /// ranges, in ascending order per range: the versions that would end
     /// this match. Empty when no range names one (unfixed, `last_affected`
-    /// only, or matched through the `versions` list alone).
-    pub fixed: Vec<String>,
+    /// only, or matched through the `versions` list alone). Borrowed from
+    /// the index: a fleet's re-match yields millions of matches.
+    pub fixed: Vec<&'a str>,
 }
 
 /// Everything a query found: the matches, and why some advisories of the
@@ -89,15 +99,15 @@ impl<'a> QueryReport<'a> {
     /// The matches one per advisory, in id order, each with the `fixed` versions of all its
     /// matching entries (first occurrence kept): a finding is about an advisory, however many
     /// of its entries name the package.
-    pub fn per_advisory(&self) -> Vec<(&'a Advisory, Vec<String>)> {
-        let mut by_id: BTreeMap<&str, (&'a Advisory, Vec<String>)> = BTreeMap::new();
+    pub fn per_advisory(&self) -> Vec<(&'a Summary, Vec<String>)> {
+        let mut by_id: BTreeMap<&str, (&'a Summary, Vec<String>)> = BTreeMap::new();
         for m in &self.matches {
             let (_, fixed) = by_id
                 .entry(m.advisory.id.as_str())
                 .or_insert((m.advisory, Vec::new()));
             for f in &m.fixed {
-                if !fixed.contains(f) {
-                    fixed.push(f.clone());
+                if !fixed.iter().any(|known| known == f) {
+                    fixed.push((*f).to_owned());
                 }
             }
         }
@@ -105,9 +115,18 @@ impl<'a> QueryReport<'a> {
     }
 }
 
-/// What makes two purls the same component to the index: ecosystem slot,
-/// normalised name, version and release.
-type Same<'p> = (usize, Box<str>, &'p str, Option<String>);
+/// What makes two purls the same component to the index: the package they
+/// name in it (by address), version and release; `None` for every purl whose
+/// package the index does not hold, whose report is empty.
+type Same<'p> = Option<(usize, &'p str, Option<&'p str>)>;
+
+/// A purl's package in the index, and what else a query needs of the purl.
+struct Found<'i, 'p> {
+    package: &'i Package,
+    ecosystem: Ecosystem,
+    version: Option<&'p str>,
+    release: Option<String>,
+}
 
 /// The reports of [`Index::query_many`], one per purl, in the order given;
 /// purls naming the same component share one.
@@ -138,12 +157,88 @@ impl<'a> Reports<'a> {
     }
 }
 
-/// An affected entry, parsed but not yet placed.
+/// One record reduced to what the index keeps: what [`Index::build`] and
+/// [`Index::load`] make of each record, on all cores, before filing the
+/// entries by package.
+pub(crate) struct Prepared {
+    summary: Summary,
+    entries: Vec<Located>,
+}
+
+/// An affected entry a purl can name, not yet placed.
+///
+/// Its ranges are parsed only when its package's entries are placed, and
+/// dropped once they are: a parsed version is several times the size of its
+/// string, and holding every record's at once before placing them was most
+/// of the build's peak memory, which the process then kept.
 struct Located {
-    advisory: usize,
-    affected: usize,
+    slot: usize,
+    /// As [`index_name`] folds it.
+    name: Box<str>,
+    affected: u32,
     release: Option<Box<str>>,
-    parsed: Result<Parsed, VersionError>,
+    ranges: Vec<Range>,
+    versions: Listing,
+}
+
+/// A package's entries, each with its advisory's position in the index.
+type Entries = Vec<(u32, Located)>;
+
+/// An affected entry with a package, as either reader has it.
+pub(crate) struct Named<'r> {
+    pub(crate) position: usize,
+    pub(crate) ecosystem: &'r str,
+    pub(crate) name: &'r str,
+    pub(crate) ranges: Vec<Range>,
+    pub(crate) versions: Listing,
+}
+
+impl Prepared {
+    /// Keeps the entries a purl can name: none when the advisory is
+    /// withdrawn, nor those whose ecosystem has no version ordering here.
+    pub(crate) fn new<'r>(summary: Summary, entries: impl Iterator<Item = Named<'r>>) -> Prepared {
+        let entries = entries
+            .filter(|_| summary.withdrawn.is_none())
+            .filter_map(|entry| {
+                let (ecosystem, slot) = indexed(entry.ecosystem)?;
+                Some(Located {
+                    slot,
+                    name: index_name(ecosystem, entry.name).into(),
+                    affected: narrow(entry.position),
+                    release: ecosystem_release(ecosystem, entry.ecosystem),
+                    ranges: entry.ranges,
+                    versions: entry.versions,
+                })
+            })
+            .collect();
+        Prepared { summary, entries }
+    }
+
+    fn of(advisory: Advisory) -> Prepared {
+        let summary = Summary::from(&advisory);
+        let mut affected = advisory.affected;
+        let entries = affected
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(position, affected)| {
+                let package = affected.package.as_ref()?;
+                Some(Named {
+                    position,
+                    ecosystem: &package.ecosystem,
+                    name: &package.name,
+                    ranges: std::mem::take(&mut affected.ranges),
+                    versions: Listing::new(affected.versions.iter().map(String::as_str)),
+                })
+            });
+        Prepared::new(summary, entries)
+    }
+}
+
+/// The ecosystem and its slot in the index, for an OSV ecosystem spelling
+/// (with any `:<release>` suffix) that has a version ordering here.
+fn indexed(spelled: &str) -> Option<(Ecosystem, usize)> {
+    let ecosystem = spelled.parse::<Ecosystem>().ok()?;
+    Some((ecosystem, slot(ecosystem)?))
 }
 
 pub(crate) fn slot(ecosystem: Ecosystem) -> Option<usize> {
@@ -159,17 +254,45 @@ impl Index {
     /// match; so are affected entries without a package or whose ecosystem
     /// has no version ordering here, since no package URL can name them.
     pub fn build(advisories: Vec<Advisory>) -> Index {
-        let advisories = latest_per_id(advisories);
-        let numbered: Vec<_> = advisories.iter().enumerate().collect();
-        let located = par::map(&numbered, |&(position, advisory)| {
-            locate(position, advisory)
-        });
-        let mut grouped: Vec<HashMap<Box<str>, Vec<Located>>> =
+        Index::file(par::map_owned(advisories, Prepared::of))
+    }
+
+    /// Indexes the OSV records under `path`, read as [`crate::load`] reads
+    /// them, as [`Index::build`] would index what `load` returns.
+    ///
+    /// Faster than the two, and never holding the whole records: only what
+    /// the index keeps is read into memory, on all cores.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`crate::load`], for the same files and records.
+    pub fn load(path: &Path) -> Result<Index, OsvError> {
+        let records = load::read(path, |format, bytes| {
+            load::parse::<skim::Advisory>(format, bytes).map(skim::Advisory::prepare)
+        })?;
+        Ok(Index::file(
+            records.into_iter().map(|(_, record)| record).collect(),
+        ))
+    }
+
+    /// Files the prepared records' entries by package and places each
+    /// package's entries on its scale.
+    fn file(records: Vec<Prepared>) -> Index {
+        let records = latest_per_id(records);
+        let mut advisories = Vec::with_capacity(records.len());
+        let mut grouped: Vec<HashMap<Box<str>, Entries>> =
             Ecosystem::ALL.iter().map(|_| HashMap::new()).collect();
-        for (slot, name, entry) in located.into_iter().flatten() {
-            grouped[slot].entry(name).or_default().push(entry);
+        for (position, record) in records.into_iter().enumerate() {
+            for mut entry in record.entries {
+                let name = std::mem::take(&mut entry.name);
+                grouped[entry.slot]
+                    .entry(name)
+                    .or_default()
+                    .push((narrow(position), entry));
+            }
+            advisories.push(record.summary);
         }
-        let grouped: Vec<(usize, Box<str>, Vec<Located>)> = grouped
+        let grouped: Vec<(usize, Box<str>, Entries)> = grouped
             .into_iter()
             .enumerate()
             .flat_map(|(slot, names)| {
@@ -178,10 +301,12 @@ impl Index {
                     .map(move |(name, entries)| (slot, name, entries))
             })
             .collect();
-        let placed = par::map(&grouped, |(_, _, entries)| place(entries));
+        let placed = par::map_owned(grouped, |(slot, name, entries)| {
+            (slot, name, place(entries))
+        });
         let mut packages: Vec<HashMap<Box<str>, Package>> =
             Ecosystem::ALL.iter().map(|_| HashMap::new()).collect();
-        for ((slot, name, _), package) in grouped.into_iter().zip(placed) {
+        for (slot, name, package) in placed {
             packages[slot].insert(name, package);
         }
         Index {
@@ -204,29 +329,51 @@ impl Index {
     /// Meant for re-matching a fleet: the SBOMs of one product's releases
     /// share most of their components, which are then evaluated once.
     pub fn query_many<'p>(&self, purls: impl IntoIterator<Item = &'p Purl>) -> Reports<'_> {
+        let purls: Vec<&Purl> = purls.into_iter().collect();
+        // On all cores too: finding the package is a third of a query.
+        let found = par::map(&purls, |purl| self.find(purl));
         let mut distinct: HashMap<Same<'_>, usize> = HashMap::new();
-        let mut evaluated: Vec<&Purl> = Vec::new();
-        let mut of = Vec::new();
-        for purl in purls {
+        let mut evaluated: Vec<usize> = Vec::new();
+        let mut of = Vec::with_capacity(purls.len());
+        for (position, found) in found.iter().enumerate() {
             // Without a version, the error names the purl itself: no sharing.
-            let key = component(purl).and_then(|component| {
-                let slot = slot(component.ecosystem)?;
-                let name = index_name(component.ecosystem, &component.name).into();
-                Some((slot, name, component.version?, component.release))
-            });
+            let key = match found {
+                None => Some(None),
+                Some(found) => found.version.map(|version| {
+                    let package = std::ptr::from_ref(found.package) as usize;
+                    Some((package, version, found.release.as_deref()))
+                }),
+            };
             let at = match key {
                 Some(key) => *distinct.entry(key).or_insert(evaluated.len()),
                 None => evaluated.len(),
             };
             if at == evaluated.len() {
-                evaluated.push(purl);
+                evaluated.push(position);
             }
             of.push(at);
         }
         Reports {
-            reports: par::map(&evaluated, |purl| self.query_report(purl)),
+            reports: par::map(&evaluated, |&position| match &found[position] {
+                Some(found) => self.evaluate(purls[position], found),
+                None => QueryReport::default(),
+            }),
             of,
         }
+    }
+
+    /// The package `purl` names, if the index holds it.
+    fn find<'p>(&self, purl: &'p Purl) -> Option<Found<'_, 'p>> {
+        let component = component(purl)?;
+        let ecosystem = component.ecosystem;
+        let name = index_name(ecosystem, &component.name);
+        let package = self.packages[slot(ecosystem)?].get(name.as_ref())?;
+        Some(Found {
+            package,
+            ecosystem,
+            version: component.version,
+            release: component.release,
+        })
     }
 
     /// The advisories that affect the component `purl` names, and the errors
@@ -238,18 +385,21 @@ impl Index {
     /// release (`debian-12`, `bookworm`, `alpine-3.19.1`) restricts matching
     /// to that release's entries and to entries without a release.
     pub fn query_report(&self, purl: &Purl) -> QueryReport<'_> {
+        match self.find(purl) {
+            Some(found) => self.evaluate(purl, &found),
+            None => QueryReport::default(),
+        }
+    }
+
+    fn evaluate<'i>(&'i self, purl: &Purl, found: &Found<'i, '_>) -> QueryReport<'i> {
         let mut report = QueryReport::default();
-        let Some(component) = component(purl) else {
-            return report;
-        };
-        let ecosystem = component.ecosystem;
-        let package = slot(ecosystem).and_then(|slot| {
-            self.packages[slot].get(index_name(ecosystem, &component.name).as_ref())
-        });
-        let Some(package) = package else {
-            return report;
-        };
-        let Some(version) = component.version else {
+        let Found {
+            package,
+            ecosystem,
+            version,
+            ref release,
+        } = *found;
+        let Some(version) = version else {
             report.errors.push(OsvError::MissingVersion {
                 purl: purl.to_string(),
             });
@@ -267,7 +417,7 @@ impl Index {
         };
         let at = package.placed.position(&v);
         // `Some(None)`: a release no entry names, so only entries without one apply.
-        let wanted = component.release.as_deref().map(|wanted| {
+        let wanted = release.as_deref().map(|wanted| {
             let found = package.releases.iter().position(|r| **r == *wanted);
             found.map(narrow)
         });
@@ -277,7 +427,7 @@ impl Index {
             {
                 continue;
             }
-            let advisory = &self.advisories[target.advisory];
+            let advisory = &self.advisories[target.advisory as usize];
             match &target.ranges {
                 Err(error) => report.errors.push(OsvError::Version {
                     advisory: Some(advisory.id.clone()),
@@ -289,15 +439,14 @@ impl Index {
                         target
                             .listed
                             .get_or_init(|| {
-                                let affected = &advisory.affected[target.affected];
-                                Listed::new(affected, ecosystem, placed, *entry)
+                                Listed::new(target.versions.iter(), ecosystem, placed, *entry)
                             })
                             .as_deref()
                     };
                     if let Some(fixed) = evaluate(placed, *entry, listed, &v, at) {
                         report.matches.push(Match {
                             advisory,
-                            affected_index: target.affected,
+                            affected_index: target.affected as usize,
                             fixed,
                         });
                     }
@@ -316,21 +465,22 @@ impl Index {
         self.advisories.is_empty()
     }
 
-    /// The indexed advisories, in the order given to [`Index::build`].
-    pub fn advisories(&self) -> &[Advisory] {
+    /// The indexed advisories' summaries, in the order of the records given
+    /// to [`Index::build`] or read by [`Index::load`].
+    pub fn advisories(&self) -> &[Summary] {
         &self.advisories
     }
 }
 
-fn latest_per_id(advisories: Vec<Advisory>) -> Vec<Advisory> {
+fn latest_per_id(advisories: Vec<Prepared>) -> Vec<Prepared> {
     let mut chosen: HashMap<&str, usize> = HashMap::with_capacity(advisories.len());
     for (position, advisory) in advisories.iter().enumerate() {
-        match chosen.entry(&advisory.id) {
+        match chosen.entry(&advisory.summary.id) {
             hash_map::Entry::Vacant(slot) => {
                 slot.insert(position);
             }
             hash_map::Entry::Occupied(mut slot) => {
-                if advisory.modified > advisories[*slot.get()].modified {
+                if advisory.summary.modified > advisories[*slot.get()].summary.modified {
                     slot.insert(position);
                 }
             }
@@ -366,35 +516,36 @@ pub(crate) fn matchable(
         .enumerate()
         .filter_map(|(position, affected)| {
             let package = affected.package.as_ref()?;
-            let ecosystem = package.ecosystem.parse::<Ecosystem>().ok()?;
-            Some((position, affected, package, ecosystem, slot(ecosystem)?))
+            let (ecosystem, slot) = indexed(&package.ecosystem)?;
+            Some((position, affected, package, ecosystem, slot))
         })
-}
-
-/// The affected entries of `advisory`, at `position` in the index, that a
-/// purl can name, with their ranges parsed, each with its package's
-/// ecosystem slot and folded name.
-fn locate(position: usize, advisory: &Advisory) -> Vec<(usize, Box<str>, Located)> {
-    matchable(advisory)
-        .map(|(affected_index, affected, package, ecosystem, slot)| {
-            (
-                slot,
-                index_name(ecosystem, &package.name).into(),
-                Located {
-                    advisory: position,
-                    affected: affected_index,
-                    release: ecosystem_release(ecosystem, &package.ecosystem),
-                    parsed: Parsed::new(affected, ecosystem),
-                },
-            )
-        })
-        .collect()
 }
 
 /// One package's entries placed on the scale of all their versions.
-fn place(entries: &[Located]) -> Package {
-    let (placed, placed_entries) =
-        Placed::new(entries.iter().map(|entry| entry.parsed.as_ref().ok()));
+fn place(entries: Entries) -> Package {
+    let mut parsed = Vec::with_capacity(entries.len());
+    let mut rest = Vec::with_capacity(entries.len());
+    for (advisory, entry) in entries {
+        let ecosystem = Ecosystem::ALL[entry.slot];
+        let error = match Parsed::new(&entry.ranges, ecosystem) {
+            Ok(ranges) => {
+                parsed.push(Some(ranges));
+                None
+            }
+            Err(error) => {
+                parsed.push(None);
+                Some(Box::new(error))
+            }
+        };
+        rest.push((
+            advisory,
+            entry.affected,
+            entry.release,
+            error,
+            entry.versions,
+        ));
+    }
+    let (placed, placed_entries) = Placed::new(parsed);
     let mut releases: Vec<Box<str>> = Vec::new();
     let mut release_of = |release: &str| {
         let found = releases.iter().position(|known| **known == *release);
@@ -403,19 +554,19 @@ fn place(entries: &[Located]) -> Package {
             releases.len() - 1
         }))
     };
-    let targets = entries
-        .iter()
+    let targets = rest
+        .into_iter()
         .zip(placed_entries)
-        .map(|(entry, placed_entry)| Target {
-            advisory: entry.advisory,
-            affected: entry.affected,
-            release: entry.release.as_deref().map(&mut release_of),
-            ranges: match &entry.parsed {
-                Ok(_) => Ok(placed_entry),
-                Err(error) => Err(Box::new(error.clone())),
+        .map(
+            |((advisory, affected, release, error, versions), placed_entry)| Target {
+                advisory,
+                affected,
+                release: release.as_deref().map(&mut release_of),
+                ranges: error.map_or(Ok(placed_entry), Err),
+                versions,
+                listed: OnceLock::new(),
             },
-            listed: OnceLock::new(),
-        })
+        )
         .collect();
     Package {
         placed,
@@ -424,6 +575,8 @@ fn place(entries: &[Located]) -> Package {
     }
 }
 
+/// Releases, advisories and their entries are far fewer than 2^32: each
+/// advisory is a record of its own.
 fn narrow(n: usize) -> u32 {
-    u32::try_from(n).expect("a package names fewer than 2^32 releases")
+    u32::try_from(n).expect("fewer than 2^32 releases, advisories and entries")
 }

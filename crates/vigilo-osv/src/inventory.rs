@@ -106,11 +106,11 @@ impl<O: Ord> Inventory<O> {
             else {
                 continue;
             };
-            let Ok(parsed) = Parsed::new(affected, ecosystem) else {
+            let Ok(parsed) = Parsed::new(&affected.ranges, ecosystem) else {
                 continue;
             };
             let release = ecosystem_release(ecosystem, &package.ecosystem);
-            let (placed, entries) = Placed::new([Some(&parsed)]);
+            let (placed, entries) = Placed::new(vec![Some(parsed)]);
             let entry = entries[0];
             let listed = OnceCell::new();
             for component in held {
@@ -120,7 +120,14 @@ impl<O: Ord> Inventory<O> {
                 let at = placed.position(&component.version);
                 let listed = || {
                     listed
-                        .get_or_init(|| Listed::new(affected, ecosystem, &placed, entry))
+                        .get_or_init(|| {
+                            Listed::new(
+                                affected.versions.iter().map(String::as_str),
+                                ecosystem,
+                                &placed,
+                                entry,
+                            )
+                        })
                         .as_deref()
                 };
                 if evaluate(&placed, entry, listed, &component.version, at).is_some() {

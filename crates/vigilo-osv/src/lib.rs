@@ -4,10 +4,9 @@
 //!
 //! ```no_run
 //! use std::path::Path;
-//! use vigilo_osv::{Index, load};
+//! use vigilo_osv::Index;
 //!
-//! let records = load(Path::new("osv/npm/all.zip"))?;
-//! let index = Index::build(records.into_iter().map(|(_, advisory)| advisory).collect());
+//! let index = Index::load(Path::new("osv/npm/all.zip"))?;
 //! let purl = "pkg:npm/lodash@4.17.20".parse()?;
 //! let report = index.query_report(&purl);
 //! for found in &report.matches {
@@ -44,8 +43,11 @@
 //!
 //! # Performance
 //!
-//! [`load`] inflates and parses records on all cores. [`Index::build`] parses
-//! every range's versions once and turns each package's ranges into small
+//! [`load`] inflates and parses records on all cores. [`Index::load`] does
+//! the same but reads only what the index keeps of each record (a
+//! [`Summary`], the ranges and `versions` lists), never materialising whole
+//! [`Advisory`] values. [`Index::build`] (and `Index::load`) parse every
+//! range's versions once and turn each package's ranges into small
 //! integer positions on the sorted list of that package's event versions, so
 //! a query costs one hash lookup, one version parse, one binary search and
 //! integer comparisons per advisory of the package. [`Index::query_many`]
@@ -63,6 +65,7 @@ mod load;
 mod model;
 mod par;
 mod purl;
+mod skim;
 
 pub use error::{Format, OsvError};
 pub use eval::affects;
@@ -71,6 +74,6 @@ pub use inventory::Inventory;
 pub use load::{load, parse_json, parse_yaml};
 pub use model::{
     Advisory, Affected, Event, Package, Range, RangeKind, Reference, ReferenceKind, Severity,
-    SeverityKind,
+    SeverityKind, Summary,
 };
 pub use purl::osv_package;

@@ -131,6 +131,33 @@ pub struct Advisory {
     pub schema_version: Option<String>,
 }
 
+/// What the index keeps of an advisory besides its compiled ranges: enough
+/// to name a finding, rank it, and tell which of several records sharing an
+/// id was kept. The full record (details, references, `versions` lists) stays
+/// with whoever stores it; keeping it in the index would more than double
+/// the index's memory at OSV's scale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub id: String,
+    pub modified: Timestamp,
+    /// A withdrawn advisory never matches.
+    pub withdrawn: Option<Timestamp>,
+    pub aliases: Vec<String>,
+    pub severity: Vec<Severity>,
+}
+
+impl From<&Advisory> for Summary {
+    fn from(advisory: &Advisory) -> Summary {
+        Summary {
+            id: advisory.id.clone(),
+            modified: advisory.modified,
+            withdrawn: advisory.withdrawn,
+            aliases: advisory.aliases.clone(),
+            severity: advisory.severity.clone(),
+        }
+    }
+}
+
 /// A package and the versions of it that an advisory affects.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Affected {
@@ -356,7 +383,7 @@ impl TryFrom<RawRange> for Range {
 /// A list the schema allows to be `null`. Trimmed to size: serde grows it by
 /// doubling, and with half a million records held in an index the slack
 /// would be a sizeable share of its memory.
-fn nullable<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+pub(crate) fn nullable<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
@@ -366,7 +393,7 @@ where
     Ok(list)
 }
 
-fn non_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+pub(crate) fn non_empty<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     let id = String::deserialize(deserializer)?;
     if id.is_empty() {
         return Err(serde::de::Error::custom(

@@ -3,6 +3,7 @@
 //! thread-pool dependency.
 
 use std::num::NonZero;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::thread;
 
@@ -90,6 +91,23 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) 
         |(), item| Ok::<_, std::convert::Infallible>(work(item)),
     );
     results
+}
+
+/// [`map`] for work that consumes its items. The per-item lock is never
+/// contended, as each item is claimed by one worker.
+pub(crate) fn map_owned<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let items: Vec<Mutex<Option<T>>> = items
+        .into_iter()
+        .map(|item| Mutex::new(Some(item)))
+        .collect();
+    map(&items, |item| {
+        let item = item
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .expect("each item is claimed once");
+        work(item)
+    })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use common::{advisories, zeppelin};
 use proptest::prelude::*;
 use vigilo_osv::{
-    Advisory, Affected, Event, Index, Inventory, Package, Range, RangeKind, parse_json,
+    Advisory, Affected, Event, Index, Inventory, Package, Range, RangeKind, load, parse_json,
 };
 use vigilo_purl::Purl;
 
@@ -271,5 +271,128 @@ proptest! {
     #[test]
     fn inventory_agrees_with_the_index_on_generated_fleets((advisory, fleet) in case()) {
         prop_assert_eq!(by_inventory(&advisory, &fleet), by_index(&advisory, &fleet));
+    }
+}
+
+/// A scratch directory of this test binary's own, emptied first.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn built_from_load(path: &std::path::Path) -> Index {
+    Index::build(load(path).unwrap().into_iter().map(|(_, a)| a).collect())
+}
+
+#[test]
+fn index_load_agrees_with_build_over_load() {
+    let dir = scratch("index-load");
+    // The zeppelin records as OSV's all.zip holds them, so that archives are read too.
+    let archive = dir.join("all.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&archive).unwrap());
+    for advisory in zeppelin() {
+        let options = zip::write::SimpleFileOptions::default();
+        zip.start_file(format!("{}.json", advisory.id), options)
+            .unwrap();
+        serde_json::to_writer_pretty(&mut zip, &advisory).unwrap();
+    }
+    zip.finish().unwrap();
+    let mut sources = vec![archive];
+    for folder in [
+        "ghsa-osv",
+        "go-vulndb-osv",
+        "osv-scanner-offline-dbs",
+        "pypa-yaml",
+        "rustsec-osv",
+    ] {
+        sources.push(common::data(&format!("advisories/{folder}")));
+    }
+    let mut matched = 0;
+    for source in sources {
+        let loaded = Index::load(&source).unwrap();
+        let built = built_from_load(&source);
+        assert_eq!(
+            loaded.advisories(),
+            built.advisories(),
+            "{}",
+            source.display()
+        );
+        let records = load(&source).unwrap();
+        for (purl, _) in records.iter().flat_map(|(_, advisory)| fleet_for(advisory)) {
+            let (found, expected) = (loaded.query_report(&purl), built.query_report(&purl));
+            assert_eq!(found.matches, expected.matches, "{purl}");
+            let errors = |r: &vigilo_osv::QueryReport<'_>| {
+                r.errors.iter().map(ToString::to_string).collect::<Vec<_>>()
+            };
+            assert_eq!(errors(&found), errors(&expected), "{purl}");
+            matched += found.matches.len();
+        }
+    }
+    assert!(matched > 10_000, "{matched} matches");
+}
+
+/// Records that `load` rejects, `Index::load` rejects with the same error,
+/// and the lenient ones it reads alike.
+#[test]
+fn index_load_reads_and_rejects_records_as_load_does() {
+    let dir = scratch("index-load-records");
+    let affected = |entry: &str| {
+        format!(r#"{{"id": "X-1", "modified": "2024-01-02T03:04:05Z", "affected": [{{{entry}}}]}}"#)
+    };
+    let package = r#""package": {"ecosystem": "npm", "name": "a"}"#;
+    let rejected = [
+        r#"{"id": "", "modified": "2024-01-01T00:00:00Z"}"#.to_owned(),
+        r#"{"modified": "2024-01-01T00:00:00Z"}"#.to_owned(),
+        r#"{"id": "X-1", "modified": "2024-13-01T00:00:00Z"}"#.to_owned(),
+        r#"{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "published": "soon"}"#.to_owned(),
+        r#"{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "details": 3}"#.to_owned(),
+        r#"{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "related": "X-2"}"#.to_owned(),
+        r#"{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "references": [{"url": "u"}]}"#
+            .to_owned(),
+        r#"{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "severity": [{"type": "CVSS_V3"}]}"#
+            .to_owned(),
+        r#"{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "id": "X-2"}"#.to_owned(),
+        "{".to_owned(),
+        affected(r#""package": {"ecosystem": "npm"}"#),
+        affected(&format!(r#"{package}, "versions": "1.0""#)),
+        affected(&format!(r#"{package}, "versions": [1]"#)),
+        affected(&format!(r#"{package}, "severity": [{{"score": "9"}}]"#)),
+        affected(&format!(
+            r#"{package}, "ranges": [{{"type": "SEMVER", "events": [{{"fixed": "1"}}]}}]"#
+        )),
+        affected(&format!(
+            r#"{package}, "ranges": [{{"type": "SEMVER", "events": [{{"introduced": "0", "fixed": "1"}}]}}]"#
+        )),
+    ];
+    for (n, record) in rejected.iter().enumerate() {
+        let path = dir.join(format!("rejected-{n}.json"));
+        std::fs::write(&path, record).unwrap();
+        let expected = load(&path).unwrap_err().to_string();
+        assert_eq!(Index::load(&path).unwrap_err().to_string(), expected);
+    }
+    let lenient = [
+        affected(&format!(
+            r#"{package}, "versions": null, "ranges": null, "severity": null, "x": 1"#
+        )),
+        affected(&format!(
+            r#"{package}, "versions": ["1.0.0", "2.0.\u0030"], "database_specific": {{"a": [1]}}"#
+        )),
+        r#"{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "aliases": null, "related": null,
+            "summary": null, "details": "a\nb", "references": null, "affected": null}"#
+            .to_owned(),
+    ];
+    for (n, record) in lenient.iter().enumerate() {
+        let path = dir.join(format!("lenient-{n}.json"));
+        std::fs::write(&path, record).unwrap();
+        let (loaded, built) = (Index::load(&path).unwrap(), built_from_load(&path));
+        assert_eq!(loaded.advisories(), built.advisories());
+        for version in ["1.0.0", "2.0.0", "3.0.0"] {
+            let purl = Purl::parse(&format!("pkg:npm/a@{version}")).unwrap();
+            assert_eq!(loaded.query(&purl), built.query(&purl), "{record}");
+        }
     }
 }

@@ -5,7 +5,7 @@ use crate::output::table;
 use clap::Args;
 use serde::Serialize;
 use std::path::PathBuf;
-use vigilo_osv::{Advisory, Index};
+use vigilo_osv::{Index, Summary};
 use vigilo_registry::Invalid;
 
 #[derive(Args)]
@@ -54,7 +54,7 @@ struct Report {
     advisories: usize,
 }
 
-fn severity(a: &Advisory) -> Vec<SeverityOut> {
+fn severity(a: &Summary) -> Vec<SeverityOut> {
     a.severity
         .iter()
         .map(|s| SeverityOut {
@@ -75,9 +75,7 @@ pub fn run(ctx: &Ctx, args: ScanArgs) -> anyhow::Result<()> {
         sboms.push((name, sbom));
     }
     let source = args.advisories.display().to_string();
-    let loaded =
-        vigilo_osv::load(&args.advisories).map_err(|e| Invalid::new(&source, e.to_string()))?;
-    let index = Index::build(loaded.into_iter().map(|(_, a)| a).collect());
+    let index = Index::load(&args.advisories).map_err(|e| Invalid::new(&source, e.to_string()))?;
 
     let mut report = Report {
         findings: Vec::new(),
