@@ -369,7 +369,12 @@ fn statements(
     let Some(width) = rows.first().map(Vec::len) else {
         return Ok(Vec::new());
     };
-    let per_statement = (MAX_BINDS / width).clamp(1, MAX_ROWS_PER_STATEMENT);
+    // No wider than the rows given: most writes insert one row, and the text of a full-width
+    // statement (500 groups of placeholders) cost more than the insert itself (measured:
+    // importing 100,000 devices one by one took twice as long).
+    let per_statement = (MAX_BINDS / width)
+        .clamp(1, MAX_ROWS_PER_STATEMENT)
+        .min(rows.len());
     let sql = |count: usize| {
         let groups: Vec<String> = (0..count)
             .map(|r| {
