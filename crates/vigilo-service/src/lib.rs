@@ -4,6 +4,7 @@
 
 pub mod authorisation;
 pub mod complaint;
+pub mod lots;
 pub mod maintenance;
 pub mod model;
 pub mod triage;

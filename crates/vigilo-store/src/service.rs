@@ -22,6 +22,7 @@ use vigilo_registry::{
     Refusal, Role, SoftwareVersion, TrainingRecord,
 };
 use vigilo_service::authorisation::{Engineer, authorise_service};
+use vigilo_service::lots::{self, LotHistory};
 use vigilo_service::maintenance::{self, Baseline, DueStatus};
 use vigilo_service::{ServiceEvent, ServiceOutcome, ServicePart, Ticket};
 
@@ -146,6 +147,7 @@ fn engineer_facts(
 
 struct LotStock {
     lot: PartLot,
+    history: LotHistory,
     issued: i64,
 }
 
@@ -185,6 +187,60 @@ struct Wanted<'a> {
     tickets: Option<Vec<i64>>,
 }
 
+/// The status histories of lots (all, or those with `ids`), read from their audit trail: the
+/// records of a lot's receipt and of each status change, with the instant each was recorded.
+async fn lot_histories(
+    tx: &mut WriteTx,
+    ids: Option<Vec<i64>>,
+) -> Result<HashMap<i64, LotHistory>> {
+    #[derive(serde::Deserialize)]
+    struct Status {
+        status: LotStatus,
+    }
+    let sql = "SELECT record_key, at, after_json FROM audit_events \
+               WHERE record_table = 'part_lots' AND after_json IS NOT NULL";
+    let rows = match ids {
+        None => {
+            sqlx::query(&format!("{sql} ORDER BY seq"))
+                .fetch_all(tx.conn())
+                .await?
+        }
+        Some(ids) => {
+            let mut rows = Vec::new();
+            for id in ids {
+                rows.extend(
+                    sqlx::query(&format!("{sql} AND record_key = $1 ORDER BY seq"))
+                        .bind(id.to_string())
+                        .fetch_all(tx.conn())
+                        .await?,
+                );
+            }
+            rows
+        }
+    };
+    let mut out: HashMap<i64, LotHistory> = HashMap::new();
+    for row in rows {
+        let key: String = row.try_get(0)?;
+        let at = Timestamp::from_microsecond(row.try_get(1)?)
+            .map_err(|e| Error::Internal(format!("lot {key}'s audit trail: {e}")))?;
+        let after: String = row.try_get(2)?;
+        let (Ok(id), Ok(Status { status })) =
+            (key.parse::<i64>(), serde_json::from_str::<Status>(&after))
+        else {
+            return Err(Error::Internal(format!(
+                "the audit trail of lot {key} holds a record that does not read back"
+            )));
+        };
+        match out.get_mut(&id) {
+            Some(history) => history.push(at, status),
+            None => {
+                out.insert(id, LotHistory::received(at, status));
+            }
+        }
+    }
+    Ok(out)
+}
+
 async fn load_context(
     tx: &mut WriteTx,
     zone: TimeZone,
@@ -216,14 +272,29 @@ async fn load_context(
     );
     let mut lots = HashMap::new();
     let mut lots_by_number: HashMap<String, Vec<String>> = HashMap::new();
-    for lot in by::<PartLot>(tx, "lot", &wanted.lots).await? {
+    let loaded = by::<PartLot>(tx, "lot", &wanted.lots).await?;
+    let ids = wanted
+        .lots
+        .is_some()
+        .then(|| loaded.iter().map(|l| l.id).collect());
+    let mut histories = lot_histories(tx, ids).await?;
+    for lot in loaded {
         lots_by_number
             .entry(lot.lot.clone())
             .or_default()
             .push(lot.part.clone());
+        // Every lot's trail starts with its receipt; a lot without one is a broken chain,
+        // which `audit verify` names, and is judged by its status now.
+        let history = histories
+            .remove(&lot.id)
+            .unwrap_or_else(|| LotHistory::received(Timestamp::MIN, lot.status));
         lots.insert(
             (lot.part.clone(), lot.lot.clone()),
-            LotStock { lot, issued: 0 },
+            LotStock {
+                lot,
+                history,
+                issued: 0,
+            },
         );
     }
     let issued_sql =
@@ -415,26 +486,17 @@ impl ServiceContext {
         for part in &new.parts {
             let key = self.lot_key(part)?;
             let stock = &self.lots[&key];
-            let left = stock.lot.quantity - stock.issued;
-            if stock.lot.status != LotStatus::Released {
-                not_issuable.push(format!(
-                    "lot {} of part {} is {}",
-                    stock.lot.lot, stock.lot.part, stock.lot.status
-                ));
-            } else if part.quantity > left {
-                not_issuable.push(format!(
-                    "lot {} of part {} has {left} left of {} received, {} asked",
-                    stock.lot.lot, stock.lot.part, stock.lot.quantity, part.quantity
-                ));
-            }
+            not_issuable.extend(lots::refusal(
+                &stock.lot,
+                &stock.history,
+                stock.issued,
+                part.quantity,
+                new.performed_at,
+            ));
             keys.push(key);
         }
         if !not_issuable.is_empty() {
-            return Err(Refusal::new(
-                "only released lots may be issued, and no more than was received (ISO 13485 7.5.8, 8.3)",
-                not_issuable.join("; "),
-            )
-            .into());
+            return Err(Refusal::new(lots::RULE, not_issuable.join("; ")).into());
         }
         let id = self.next_event;
         self.next_event += 1;

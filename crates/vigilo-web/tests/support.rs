@@ -282,6 +282,8 @@ async fn refusals_name_what_is_missing(db: &TestDb) {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK);
+    // The lot was quarantined at 09:00: an event performed at 08:00 and recorded now still
+    // issued it; one performed at 09:00 cannot.
     let r = app
         .api(
             Some("technician"),
@@ -290,10 +292,21 @@ async fn refusals_name_what_is_missing(db: &TestDb) {
             Some(service("DE-1", "technician", &["BAT-7420:L1"])),
         )
         .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let mut at_quarantine = service("DE-1", "technician", &["BAT-7420:L1"]);
+    at_quarantine["performed_at"] = json!("2026-03-02T09:00:00Z");
+    let r = app
+        .api(
+            Some("technician"),
+            Method::POST,
+            "/api/service-events",
+            Some(at_quarantine),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     assert_eq!(
         r.json()["missing"],
-        "lot L1 of part BAT-7420 is quarantined"
+        "lot L1 of part BAT-7420 was quarantined at 2026-03-02T09:00:00Z (since 2026-03-02T09:00:00Z)"
     );
     // Bad input names the field; 422.
     let r = app

@@ -118,14 +118,33 @@ async fn service_rules(db: &TestDb) {
     );
     assert!(m.contains("device SN-DE-2 is in DE"), "{m}");
 
-    // A quarantined lot cannot be issued; a lot is not issued beyond what was received.
+    // A lot quarantined at an event's instant cannot be issued to it. The status is the one
+    // in force when the event was performed: an event recorded late, performed before the
+    // quarantine, still issues the lot (and its trace reaches the device).
     ok(db, "--as qm lot set-status L200 quarantined");
+    // At the store's precision (microseconds), so that the refusal prints the same instant.
+    let after_quarantine =
+        jiff::Timestamp::from_microsecond(jiff::Timestamp::now().as_microsecond()).unwrap();
     let m = refused(
         db,
-        "--as qm service record --serial SN-DE-2 --type battery-replacement --technician tom --at 2026-07-03T09:00:00Z --part BAT-01:L200 --outcome pass",
+        &format!(
+            "--as qm service record --serial SN-DE-2 --type battery-replacement --technician tom --at {after_quarantine} --part BAT-01:L200 --outcome pass"
+        ),
         1,
     );
-    assert!(m.contains("lot L200 of part BAT-01 is quarantined"), "{m}");
+    assert!(
+        m.contains(&format!(
+            "lot L200 of part BAT-01 was quarantined at {after_quarantine}"
+        )),
+        "{m}"
+    );
+    let late = ok(
+        db,
+        "--as qm service record --serial SN-0042 --type battery-replacement --technician tom --at 2026-03-10T09:00:00Z --part BAT-01:L200 --outcome pass",
+    );
+    let t = ok(db, "trace lot L200");
+    assert_eq!(t["devices"][0]["serial"], "SN-0042");
+    assert_eq!(t["devices"][0]["event"], late["id"]);
     let m = refused(
         db,
         "--as qm service record --serial SN-DE-2 --type battery-replacement --technician tom --at 2026-07-03T09:00:00Z --part BAT-01:L100:8 --outcome pass",
