@@ -32,8 +32,7 @@ pub struct MailMessage {
     pub attachments: Vec<Attachment>,
 }
 
-/// What the importer records about an attachment; the content stays in the
-/// original message.
+/// An attachment as the message carries it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
     /// File name from `Content-Disposition` or `Content-Type`, decoded.
@@ -41,8 +40,8 @@ pub struct Attachment {
     /// `type/subtype` in lower case; `application/octet-stream` when absent,
     /// as RFC 2046 prescribes for untyped binary parts.
     pub content_type: String,
-    /// Size after transfer decoding, in bytes.
-    pub size: u64,
+    /// The content after transfer decoding.
+    pub content: Vec<u8>,
 }
 
 /// The kinds of mail source the importer accepts.
@@ -259,7 +258,7 @@ pub fn parse_message(place: String, raw: &[u8]) -> Result<MailMessage, IntakeErr
                 })
                 .unwrap_or_else(|| "application/octet-stream".to_owned())
                 .to_ascii_lowercase(),
-            size: part.contents().len() as u64,
+            content: part.contents().to_vec(),
         })
         .collect();
     Ok(MailMessage {

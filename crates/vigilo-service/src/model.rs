@@ -52,13 +52,18 @@ word_enum!(
     Correction { None = "none", Correction = "correction", Capa = "capa" }
 );
 
-/// A file that came with a contact (an e-mail attachment): kept as a fact, not as content.
+/// A file that came with a contact (an e-mail attachment). The record names the content by its
+/// hash; the store keeps the bytes under that hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attachment {
     pub name: String,
     pub content_type: String,
     pub size: u64,
+    /// SHA-256 of the content, lower-case hex. Absent on tickets recorded before Vigilo kept
+    /// attachment contents (their records stay as they were chained).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 /// Every inbound contact. `device` is `None` when the serial or UDI given matched no device:

@@ -218,6 +218,12 @@ async fn verify_in(
             key: event.to_string(),
         }));
     }
+    if let Some(sha256) = crate::tickets::altered_attachment(conn).await? {
+        return Ok(Err(Break::DerivedAltered {
+            table: "attachment_contents".into(),
+            key: sha256,
+        }));
+    }
     Ok(Ok(Verified {
         events,
         records,

@@ -10,6 +10,7 @@ use crate::vex::{PUBLISHER_NAMESPACE_SETTING, parse_namespace};
 use crate::write::WriteTx;
 use jiff::Timestamp;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use sqlx::Row;
 use vigilo_registry::{Action, Country, Device, DeviceScope, Invalid, Product, Refusal};
 use vigilo_security::response::{CRITICAL_HOURS_SETTING, HIGH_DAYS_SETTING, parse_target};
@@ -21,6 +22,38 @@ use vigilo_service::{
     Attachment, Channel, Complaint, Correction, Reportability, Setting, Ticket, TicketClass,
     VigilanceCase,
 };
+
+/// The first attachment content that does not match the hash it is stored under, that a ticket
+/// names but the store lacks, or that no ticket names: contents are not in the audit chain, the
+/// tickets' records naming their hashes are, so `audit verify` checks one against the other.
+pub(crate) async fn altered_attachment(conn: &mut sqlx::AnyConnection) -> Result<Option<String>> {
+    let mut stored = std::collections::BTreeSet::new();
+    {
+        let mut rows =
+            sqlx::query("SELECT sha256, content FROM attachment_contents ORDER BY sha256")
+                .fetch(&mut *conn);
+        while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows).await? {
+            let sha256: String = row.try_get(0)?;
+            let content: Vec<u8> = row.try_get(1)?;
+            if hex::encode(Sha256::digest(&content)) != sha256 {
+                return Ok(Some(sha256));
+            }
+            stored.insert(sha256);
+        }
+    }
+    let mut named = std::collections::BTreeSet::new();
+    let lists: Vec<String> =
+        sqlx::query_scalar("SELECT attachments FROM tickets WHERE attachments <> '[]' ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?;
+    for list in lists {
+        let attachments: Vec<Attachment> = serde_json::from_str(&list).map_err(|e| {
+            Error::Internal(format!("a ticket's attachments do not read back: {e}"))
+        })?;
+        named.extend(attachments.into_iter().filter_map(|a| a.sha256));
+    }
+    Ok(stored.symmetric_difference(&named).next().cloned())
+}
 
 // ---- settings ---------------------------------------------------------------------------------
 
@@ -188,8 +221,16 @@ pub struct NewTicket {
     pub device_hint: Option<String>,
     pub summary: String,
     pub description: Option<String>,
-    pub attachments: Vec<Attachment>,
+    pub attachments: Vec<NewAttachment>,
     pub source_ref: Option<String>,
+}
+
+/// A file that came with a contact, with its bytes.
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    pub name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
 }
 
 /// A ticket with what a reader needs beside it.
@@ -261,6 +302,25 @@ pub(crate) async fn open_ticket_in(
     if let Some(d) = &new.device {
         refuse_out_of_scope(scope, d)?;
     }
+    let mut attachments = Vec::with_capacity(new.attachments.len());
+    for a in new.attachments {
+        let sha256 = hex::encode(Sha256::digest(&a.content));
+        let size = a.content.len() as u64;
+        sqlx::query(
+            "INSERT INTO attachment_contents (sha256, content) VALUES ($1, $2) \
+             ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(sha256.clone())
+        .bind(a.content)
+        .execute(tx.conn())
+        .await?;
+        attachments.push(Attachment {
+            name: a.name,
+            content_type: a.content_type,
+            size,
+            sha256: Some(sha256),
+        });
+    }
     let ticket = Ticket {
         id: tx.next_id(&schema::TICKETS).await?,
         channel: new.channel,
@@ -274,7 +334,7 @@ pub(crate) async fn open_ticket_in(
         },
         summary: new.summary,
         description: new.description,
-        attachments: new.attachments,
+        attachments,
         source_ref: new.source_ref,
         opened_by: tx.actor().to_owned(),
         triage_due: triage::triage_due(new.received_at, hours),
@@ -444,6 +504,53 @@ impl Store {
         self.fetch_one(Select::<Ticket>::all().eq("id", id))
             .await?
             .ok_or_else(|| Invalid::new("TICKET", format!("no ticket {id}")).into())
+    }
+
+    /// Attachment `number` (counted from 1, in the order received) of ticket `id`, with its
+    /// bytes, checked against the hash its ticket record names.
+    pub async fn attachment(&self, id: i64, number: usize) -> Result<(Attachment, Vec<u8>)> {
+        let ticket = self.ticket(id).await?;
+        let count = ticket.attachments.len();
+        let Some(attachment) = number
+            .checked_sub(1)
+            .and_then(|i| ticket.attachments.get(i).cloned())
+        else {
+            return Err(Invalid::new(
+                "NUMBER",
+                format!("ticket {id} has {count} attachments; {number} is not one of 1 to {count}"),
+            )
+            .into());
+        };
+        let Some(sha256) = &attachment.sha256 else {
+            return Err(Invalid::new(
+                "NUMBER",
+                format!(
+                    "attachment {number} of ticket {id} ({}) was recorded before Vigilo kept attachment contents; it is in the original message, {}",
+                    attachment.name,
+                    ticket.source_ref.as_deref().unwrap_or("whose source was not recorded")
+                ),
+            )
+            .into());
+        };
+        let content: Option<Vec<u8>> =
+            sqlx::query_scalar("SELECT content FROM attachment_contents WHERE sha256 = $1")
+                .bind(sha256.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
+        match content {
+            Some(bytes) if hex::encode(Sha256::digest(&bytes)) == *sha256 => {
+                Ok((attachment, bytes))
+            }
+            found => Err(Error::Internal(format!(
+                "attachment {number} of ticket {id} ({}): its content was {} outside Vigilo; `vigilo audit verify` names what else was",
+                attachment.name,
+                if found.is_some() {
+                    "altered"
+                } else {
+                    "deleted"
+                }
+            ))),
+        }
     }
 
     pub async fn ticket_detail(&self, id: i64, as_of: Timestamp) -> Result<TicketDetail> {

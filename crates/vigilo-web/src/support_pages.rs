@@ -13,6 +13,7 @@ use crate::support::{
     self, AsOfQuery, DueQuery, close_as, complaint_as, flag_as, link_device_as, lot_trace_for,
     open_ticket_as, record_service_as, triage_as, visible_ticket,
 };
+use crate::vigilance::download;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/tickets", get(queue).post(new_ticket))
         .route("/tickets/{id}", get(ticket))
+        .route("/tickets/{id}/attachments/{number}", get(attachment))
         .route("/tickets/{id}/triage", post(triage))
         .route("/tickets/{id}/device", post(link_device))
         .route("/tickets/{id}/complaint", post(complaint))
@@ -265,6 +267,17 @@ fn parts_text(parts: &[vigilo_store::service::PartRef]) -> String {
         .map(|p| format!("{}:{}×{}", p.part, p.lot, p.qty))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// An attachment's bytes, to whoever may see its ticket.
+async fn attachment(
+    p: Principal,
+    State(s): State<AppState>,
+    Path((id, number)): Path<(i64, usize)>,
+) -> Result<Response, PageError> {
+    visible_ticket(&s, &p, id).await?;
+    let (a, content) = s.store.attachment(id, number).await?;
+    Ok(download(&a.content_type, &a.name, content))
 }
 
 async fn ticket(

@@ -13,7 +13,8 @@ use crate::auth::Principal;
 use crate::error::{ApiError, Rejection, WebError};
 use crate::pages::{path_segment, url_encode};
 use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::HeaderValue;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -414,7 +415,7 @@ pub async fn draft_download(s: &AppState, id: i64, r: &DraftRequest) -> Result<R
 
 /// A body the browser saves as a file. The file name is given in ASCII and, where it has other
 /// characters, also in UTF-8 (RFC 6266).
-pub(crate) fn download(content_type: &str, file: &str, body: String) -> Response {
+pub(crate) fn download(content_type: &str, file: &str, body: impl IntoResponse) -> Response {
     let ascii: String = file
         .chars()
         .map(|c| {
@@ -429,10 +430,18 @@ pub(crate) fn download(content_type: &str, file: &str, body: String) -> Response
     if ascii != file {
         disposition.push_str(&format!("; filename*=UTF-8''{}", url_encode(file)));
     }
+    // Some bodies come from outside (a customer's e-mail attachment): the browser must neither
+    // guess another type nor render them in the application's origin.
+    let content_type = HeaderValue::from_str(content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     (
         [
-            (CONTENT_TYPE, content_type.to_owned()),
-            (CONTENT_DISPOSITION, disposition),
+            (CONTENT_TYPE, content_type),
+            (
+                CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).expect("ASCII and percent-encoded"),
+            ),
+            (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
         ],
         body,
     )

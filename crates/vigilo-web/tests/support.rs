@@ -7,6 +7,8 @@ mod fixture;
 use axum::http::{Method, StatusCode};
 use fixture::*;
 use serde_json::{Value, json};
+use vigilo_service::Channel;
+use vigilo_store::tickets::{NewAttachment, NewTicket};
 use vigilo_testdb::TestDb;
 
 /// The battery-replacement event type (seeded by init) governed by an effective procedure; `technician` and `partner` passed
@@ -675,7 +677,91 @@ async fn openapi_documents_service_and_support(db: &TestDb) {
     }
 }
 
+/// A mailed attachment is served from its ticket's page, as a download the browser neither
+/// sniffs nor renders, and only to those who may see the ticket.
+async fn attachments_download_from_the_ticket(db: &TestDb) {
+    let app = service_app(db).await;
+    app.set_passwords().await;
+    let triager = app.store.actor("triager").await.unwrap();
+    let device = app.store.device_by_id(app.devices["DE-1"]).await.unwrap();
+    let log = "E-42 occlusion alarm 09:14\n".as_bytes().to_vec();
+    let opened = app
+        .store
+        .open_ticket(
+            &triager,
+            NewTicket {
+                channel: Channel::Email,
+                received_at: start(),
+                reporter: Some("clinic@example.org".into()),
+                device,
+                device_hint: None,
+                summary: "Alarm log attached".into(),
+                description: None,
+                attachments: vec![NewAttachment {
+                    name: "Alarmprotokoll März.txt".into(),
+                    content_type: "text/plain".into(),
+                    content: log.clone(),
+                }],
+                source_ref: None,
+            },
+            start(),
+        )
+        .await
+        .unwrap();
+    let id = opened.ticket.id;
+    let session = app.session("triager").await;
+    let page = app
+        .page(Some(&session), Method::GET, &format!("/tickets/{id}"), None)
+        .await;
+    let link = format!("href=\"/tickets/{id}/attachments/1\"");
+    assert!(page.body.contains(&link), "{}", page.body);
+    let r = app
+        .page(
+            Some(&session),
+            Method::GET,
+            &format!("/tickets/{id}/attachments/1"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body.as_bytes(), log);
+    let header = |name: &str| r.headers[name].to_str().unwrap().to_owned();
+    assert_eq!(header("content-type"), "text/plain");
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(
+        header("content-disposition"),
+        "attachment; filename=\"Alarmprotokoll_M_rz.txt\"; filename*=UTF-8''Alarmprotokoll%20M%C3%A4rz.txt"
+    );
+    let r = app
+        .page(
+            Some(&session),
+            Method::GET,
+            &format!("/tickets/{id}/attachments/2"),
+            None,
+        )
+        .await;
+    assert!(
+        r.body.contains(&format!("ticket {id} has 1 attachments")),
+        "{} {}",
+        r.status,
+        r.body
+    );
+    assert!(r.status.is_client_error(), "{}", r.status);
+    // The partner works in Austria: a German ticket's attachment is not theirs to read.
+    let partner = app.session("partner").await;
+    let r = app
+        .page(
+            Some(&partner),
+            Method::GET,
+            &format!("/tickets/{id}/attachments/1"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
+
 vigilo_testdb::backend_tests!(
+    attachments_download_from_the_ticket,
     auditors_read_and_never_write,
     partners_stay_in_their_countries,
     refusals_name_what_is_missing,

@@ -30,7 +30,7 @@ use vigilo_store::registry::{
 use vigilo_store::security::{NewSignal, Subject};
 use vigilo_store::service::{DeviceKey, NewServiceEvent, PartUse};
 use vigilo_store::sources::NewSource;
-use vigilo_store::tickets::{ComplaintUpdate, NewTicket};
+use vigilo_store::tickets::{ComplaintUpdate, NewAttachment, NewTicket};
 use vigilo_store::{OpenMode, Select, Store};
 use vigilo_trends::{Month, TrendConfig};
 use vigilo_vigilance::{Category, IncidentDetails, ReportKind, ReviewDecision};
@@ -627,7 +627,20 @@ async fn seed_tickets(
                     device: Some(device),
                     summary: summary.into(),
                     description: None,
-                    attachments: Vec::new(),
+                    // A mailed report comes with the unit's alarm log, downloadable from the
+                    // ticket page.
+                    attachments: if channel == Channel::Email {
+                        vec![NewAttachment {
+                            name: "alarm-log.txt".into(),
+                            content_type: "text/plain".into(),
+                            content: format!(
+                                "{received_at} ALARM volume=1 (set 5)\n{received_at} SELFTEST speaker PASS\n"
+                            )
+                            .into_bytes(),
+                        }]
+                    } else {
+                        Vec::new()
+                    },
                     source_ref: None,
                 },
                 now,

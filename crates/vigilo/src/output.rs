@@ -135,6 +135,32 @@ impl Progress {
     }
 }
 
+/// Writes `content` to `out`, or as it is to standard output when none is given; with `--out`,
+/// the command prints what it wrote (`summary` with the file and its size).
+pub fn deliver(
+    ctx: &crate::Ctx,
+    content: &[u8],
+    out: Option<std::path::PathBuf>,
+    mut summary: serde_json::Value,
+) -> anyhow::Result<()> {
+    match out {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(content)?;
+            stdout.flush()?;
+            Ok(())
+        }
+        Some(path) => {
+            std::fs::write(&path, content)
+                .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+            summary["file"] = serde_json::json!(path.display().to_string());
+            summary["bytes"] = serde_json::json!(content.len());
+            ctx.out
+                .emit(&summary, || format!("wrote {}", path.display()))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

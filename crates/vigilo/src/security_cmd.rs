@@ -244,32 +244,18 @@ pub enum VexCmd {
     },
 }
 
-/// Writes a document to `out`, or to standard output when none is given; with `--out`, the
-/// command prints what it wrote.
+/// Writes a text document to `out`, or to standard output (ending in a newline) when none is
+/// given; with `--out`, the command prints what it wrote.
 fn deliver(
     ctx: &Ctx,
-    text: String,
+    mut text: String,
     out: Option<PathBuf>,
     summary: serde_json::Value,
 ) -> anyhow::Result<()> {
-    match out {
-        None => {
-            print!("{text}");
-            if !text.ends_with('\n') {
-                println!();
-            }
-            Ok(())
-        }
-        Some(path) => {
-            std::fs::write(&path, &text)
-                .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
-            let mut summary = summary;
-            summary["file"] = json!(path.display().to_string());
-            summary["bytes"] = json!(text.len());
-            ctx.out
-                .emit(&summary, || format!("wrote {}", path.display()))
-        }
+    if out.is_none() && !text.ends_with('\n') {
+        text.push('\n');
     }
+    crate::output::deliver(ctx, text.as_bytes(), out, summary)
 }
 
 pub async fn vex(ctx: &Ctx, cmd: VexCmd) -> anyhow::Result<()> {

@@ -11,11 +11,11 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use vigilo_registry::input::{self, Invalid};
 use vigilo_registry::{Device, DeviceScope};
-use vigilo_service::{Attachment, Channel, Correction, Reportability, ServiceOutcome, TicketClass};
+use vigilo_service::{Channel, Correction, Reportability, ServiceOutcome, TicketClass};
 use vigilo_store::Store;
 use vigilo_store::requests::{ServiceRequest, Spelling, TicketRequest};
 use vigilo_store::service::{DeviceKey, NewServiceEvent, PartUse};
-use vigilo_store::tickets::{ComplaintUpdate, Lookup, NewTicket, TicketView};
+use vigilo_store::tickets::{ComplaintUpdate, Lookup, NewAttachment, NewTicket, TicketView};
 
 fn reference_year(ctx: &Ctx) -> i16 {
     ctx.now.to_zoned(TimeZone::UTC).year()
@@ -116,6 +116,15 @@ pub enum TicketCmd {
     },
     Show {
         id: i64,
+    },
+    /// Write an attachment's bytes (numbered from 1 as `ticket show` lists them) to a file, or
+    /// to standard output.
+    Attachment {
+        id: i64,
+        number: usize,
+        /// Write here instead of to standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Classify: complaint, service or information, with the reason.
     Triage {
@@ -236,6 +245,11 @@ pub async fn ticket(ctx: &Ctx, cmd: TicketCmd) -> anyhow::Result<()> {
                 || ticket_table(&views, &zone),
             )
         }
+        TicketCmd::Attachment { id, number, out } => {
+            let store = ctx.store().await?;
+            let (attachment, content) = store.attachment(id, number).await?;
+            crate::output::deliver(ctx, &content, out, json!(attachment))
+        }
         TicketCmd::Show { id } => {
             let store = ctx.store().await?;
             let detail = store.ticket_detail(id, ctx.now).await?;
@@ -245,6 +259,15 @@ pub async fn ticket(ctx: &Ctx, cmd: TicketCmd) -> anyhow::Result<()> {
                 let mut s = ticket_table(std::slice::from_ref(&detail.view), &zone);
                 if let Some(d) = &t.description {
                     s.push_str(&format!("\n{d}\n"));
+                }
+                for (n, a) in t.attachments.iter().enumerate() {
+                    s.push_str(&format!(
+                        "attachment {}: {} ({}, {} bytes)\n",
+                        n + 1,
+                        a.name,
+                        a.content_type,
+                        a.size
+                    ));
                 }
                 if let Some(c) = &detail.complaint {
                     s.push_str(&format!(
@@ -551,10 +574,10 @@ pub async fn intake(ctx: &Ctx, cmd: IntakeCmd) -> anyhow::Result<()> {
                 attachments: m
                     .attachments
                     .into_iter()
-                    .map(|a| Attachment {
+                    .map(|a| NewAttachment {
                         name: a.name.unwrap_or_else(|| "(unnamed)".into()),
                         content_type: a.content_type,
-                        size: a.size,
+                        content: a.content,
                     })
                     .collect(),
                 source_ref: Some(format!("mail:{}", m.message_id)),

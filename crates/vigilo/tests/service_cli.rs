@@ -394,8 +394,54 @@ async fn tickets_and_intake(db: &TestDb) {
         mails.iter().any(|t| t["device_unidentified"] == true),
         "messages without a serial are kept"
     );
+
+    // The attachment's bytes are kept with the ticket, as the message carried them (the hash
+    // is CPython's `email` package's decoding of the same file), to a file or standard output.
+    let a = &pump["attachments"][0];
+    assert_eq!(
+        (a["name"].as_str(), a["size"].as_i64()),
+        (Some("Alarmprotokoll.pdf"), Some(193))
+    );
+    assert_eq!(a["sha256"], ALARM_PDF_SHA256);
+    let id = pump["id"].as_i64().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("alarm.pdf");
+    let w = ok(
+        db,
+        &format!("ticket attachment {id} 1 --out {}", file.display()),
+    );
+    assert_eq!(w["bytes"], 193);
+    let bytes = std::fs::read(&file).unwrap();
+    assert_eq!(sha256_hex(&bytes), ALARM_PDF_SHA256);
+    let raw = run(db, &["ticket", "attachment", &id.to_string(), "1"]);
+    assert!(raw.status.success());
+    assert_eq!(raw.stdout, bytes);
+    let m = refused(db, &format!("ticket attachment {id} 2"), 2);
+    assert!(
+        m.contains(&format!(
+            "ticket {id} has 1 attachments; 2 is not one of 1 to 1"
+        )),
+        "{m}"
+    );
     let v = ok(db, "audit verify");
     assert!(v["events"].as_i64().unwrap() > 0, "{v}");
+
+    // The contents are not in the chain, the hashes naming them are: verification finds a
+    // content deleted outside Vigilo, and so does reading it.
+    db.raw_execute("DELETE FROM attachment_contents").await;
+    let m = refused(db, "audit verify", 1);
+    assert!(m.contains("attachment_contents row of"), "{m}");
+    let m = refused(db, &format!("ticket attachment {id} 1"), 3);
+    assert!(m.contains("its content was deleted outside Vigilo"), "{m}");
+}
+
+/// SHA-256 of the PDF in `vigilo-udi-de.eml` after base64 decoding, as CPython 3.11's `email`
+/// package gives it (`get_payload(decode=True)`).
+const ALARM_PDF_SHA256: &str = "d009639f2187c44b0fa8838f659b03ac0d0a54cbfcda6b36ae9c54c2e564d06f";
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(bytes))
 }
 
 async fn bulk_service_import(db: &TestDb) {
