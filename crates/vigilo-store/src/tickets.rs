@@ -42,14 +42,15 @@ pub(crate) async fn altered_attachment(conn: &mut sqlx::AnyConnection) -> Result
         }
     }
     let mut named = std::collections::BTreeSet::new();
-    let lists: Vec<String> =
-        sqlx::query_scalar("SELECT attachments FROM tickets WHERE attachments <> '[]' ORDER BY id")
-            .fetch_all(&mut *conn)
-            .await?;
-    for list in lists {
-        let attachments: Vec<Attachment> = serde_json::from_str(&list).map_err(|e| {
-            Error::Internal(format!("a ticket's attachments do not read back: {e}"))
-        })?;
+    let lists = sqlx::query("SELECT id, attachments FROM tickets WHERE attachments <> '[]'")
+        .fetch_all(&mut *conn)
+        .await?;
+    for row in lists {
+        let id: i64 = row.try_get(0)?;
+        let attachments: Vec<Attachment> = serde_json::from_str(&row.try_get::<String, _>(1)?)
+            .map_err(|e| {
+                Error::Internal(format!("ticket {id}'s attachments do not read back: {e}"))
+            })?;
         named.extend(attachments.into_iter().filter_map(|a| a.sha256));
     }
     Ok(stored.symmetric_difference(&named).next().cloned())
@@ -515,11 +516,12 @@ impl Store {
             .checked_sub(1)
             .and_then(|i| ticket.attachments.get(i).cloned())
         else {
-            return Err(Invalid::new(
-                "NUMBER",
-                format!("ticket {id} has {count} attachments; {number} is not one of 1 to {count}"),
-            )
-            .into());
+            let detail = match count {
+                0 => format!("ticket {id} has no attachments"),
+                1 => format!("ticket {id} has 1 attachment; {number} is not 1"),
+                n => format!("ticket {id} has {n} attachments; {number} is not one of 1 to {n}"),
+            };
+            return Err(Invalid::new("NUMBER", detail).into());
         };
         let Some(sha256) = &attachment.sha256 else {
             return Err(Invalid::new(

@@ -741,7 +741,8 @@ async fn attachments_download_from_the_ticket(db: &TestDb) {
         )
         .await;
     assert!(
-        r.body.contains(&format!("ticket {id} has 1 attachments")),
+        r.body
+            .contains(&format!("ticket {id} has 1 attachment; 2 is not 1")),
         "{} {}",
         r.status,
         r.body

@@ -418,9 +418,7 @@ async fn tickets_and_intake(db: &TestDb) {
     assert_eq!(raw.stdout, bytes);
     let m = refused(db, &format!("ticket attachment {id} 2"), 2);
     assert!(
-        m.contains(&format!(
-            "ticket {id} has 1 attachments; 2 is not one of 1 to 1"
-        )),
+        m.contains(&format!("ticket {id} has 1 attachment; 2 is not 1")),
         "{m}"
     );
     let v = ok(db, "audit verify");
