@@ -36,6 +36,16 @@ pub(crate) fn parse<'a, T: Deserialize<'a>>(
     format: Format,
     bytes: &'a [u8],
 ) -> Result<T, OsvError> {
+    // serde reads a struct from a list of its fields in declaration order too; an OSV record
+    // is an object, and `["X-1", "2024-01-01T00:00:00Z"]` must not pass for one.
+    if let Some((line, column)) = top_level_list(format, bytes) {
+        return Err(record_error(
+            format,
+            line,
+            column,
+            &"expected an OSV record (an object of fields), found a list",
+        ));
+    }
     match format {
         Format::Json => serde_json::from_slice(bytes)
             .map_err(|error| record_error(format, error.line(), error.column(), &error)),
@@ -46,6 +56,30 @@ pub(crate) fn parse<'a, T: Deserialize<'a>>(
             record_error(format, line, column, &error)
         }),
     }
+}
+
+/// The 1-based line and column where the document's top level opens a list, if it does.
+fn top_level_list(format: Format, bytes: &[u8]) -> Option<(usize, usize)> {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    for (n, line) in text.lines().enumerate() {
+        let body = match format {
+            Format::Json => line,
+            // Comments, directives and the document marker come before the content.
+            Format::Yaml if line.starts_with('#') || line.starts_with('%') => continue,
+            Format::Yaml => line.strip_prefix("---").unwrap_or(line),
+        };
+        let content = body.trim_start();
+        if content.is_empty() {
+            continue;
+        }
+        let column = line.len() - content.len() + 1;
+        let list = match format {
+            Format::Json => content.starts_with('['),
+            Format::Yaml => content.starts_with('[') || content == "-" || content.starts_with("- "),
+        };
+        return list.then_some((n + 1, column));
+    }
+    None
 }
 
 fn record_error(
@@ -295,5 +329,44 @@ impl Inflater {
             return Err("CRC-32 mismatch: the entry is corrupt".to_owned());
         }
         Ok(inflated)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn position(result: Result<Advisory, OsvError>) -> (usize, usize, String) {
+        match result {
+            Err(OsvError::Record {
+                line,
+                column,
+                message,
+                ..
+            }) => (line, column, message),
+            other => panic!("expected a record error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_list_is_not_a_record() {
+        let (line, column, message) =
+            position(parse_json(b" \n  [\"X-1\", \"2024-01-01T00:00:00Z\"]"));
+        assert_eq!((line, column), (2, 3));
+        assert_eq!(
+            message,
+            "expected an OSV record (an object of fields), found a list"
+        );
+        let yaml = b"# exported\n---\n- X-1\n- 2024-01-01T00:00:00Z\n";
+        assert_eq!(position(parse_yaml(yaml)).0, 3);
+        assert_eq!(position(parse_yaml(b"--- [X-1]\n")).0, 1);
+    }
+
+    #[test]
+    fn an_object_after_comments_and_markers_is_read() {
+        let yaml = b"# exported\n%YAML 1.2\n---\nid: X-1\nmodified: 2024-01-01T00:00:00Z\naliases:\n  - CVE-1\n";
+        assert_eq!(parse_yaml(yaml).unwrap().aliases, ["CVE-1"]);
+        let json = b"\n  {\"id\": \"X-1\", \"modified\": \"2024-01-01T00:00:00Z\", \"aliases\": [\"CVE-1\"]}";
+        assert_eq!(parse_json(json).unwrap().aliases, ["CVE-1"]);
     }
 }

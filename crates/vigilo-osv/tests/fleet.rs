@@ -357,6 +357,8 @@ fn index_load_reads_and_rejects_records_as_load_does() {
             .to_owned(),
         r#"{"id": "X-1", "modified": "2024-01-01T00:00:00Z", "id": "X-2"}"#.to_owned(),
         "{".to_owned(),
+        r#"["X-1", "2024-01-01T00:00:00Z"]"#.to_owned(),
+        "3".to_owned(),
         affected(r#""package": {"ecosystem": "npm"}"#),
         affected(&format!(r#"{package}, "versions": "1.0""#)),
         affected(&format!(r#"{package}, "versions": [1]"#)),
