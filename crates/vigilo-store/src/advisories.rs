@@ -161,18 +161,24 @@ pub(crate) async fn rematch_in(tx: &mut WriteTx, scope: Scope) -> Result<Rematch
     let ids: HashSet<String> = scope.advisories.iter().map(|a| a.id.clone()).collect();
     let index = Index::build(scope.advisories);
 
+    // The current SBOMs' matchable components. Stored purls were canonicalised on import; one
+    // that no longer parses cannot match.
+    let (held, purls): (Vec<(&SbomComponent, &str)>, Vec<vigilo_purl::Purl>) = components
+        .iter()
+        .filter(|c| c.matchable)
+        .filter_map(|c| {
+            let sbom = current.get(&c.sbom)?;
+            let purl = c.purl.as_ref()?.parse().ok()?;
+            Some(((c, sbom.version.as_str()), purl))
+        })
+        .unzip();
+    // Each distinct component once, on all cores: a product's releases share most of theirs.
+    let reports = index.query_many(&purls);
     // What matches now, by (component, advisory), in component order for stable ids.
     let mut wanted: BTreeMap<(i64, String), (&SbomComponent, &str, Vec<String>)> = BTreeMap::new();
-    for c in components.iter().filter(|c| c.matchable) {
-        let (Some(sbom), Some(text)) = (current.get(&c.sbom), &c.purl) else {
-            continue;
-        };
-        // Stored purls were canonicalised on import; one that no longer parses cannot match.
-        let Ok(purl) = text.parse::<vigilo_purl::Purl>() else {
-            continue;
-        };
-        for (advisory, fixed) in index.query_report(&purl).per_advisory() {
-            wanted.insert((c.id, advisory.id.clone()), (c, &sbom.version, fixed));
+    for ((c, version), report) in held.into_iter().zip(reports.iter()) {
+        for (advisory, fixed) in report.per_advisory() {
+            wanted.insert((c.id, advisory.id.clone()), (c, version, fixed));
         }
     }
 
