@@ -259,6 +259,30 @@ fn record_error(result: Result<Advisory, OsvError>) -> (usize, usize, String) {
 }
 
 #[test]
+fn a_list_is_not_a_record() {
+    // serde would read the record's fields from a list, in declaration order.
+    let (line, column, message) =
+        record_error(parse_json(b" \n  [\"X-1\", \"2024-01-01T00:00:00Z\"]"));
+    assert_eq!((line, column), (2, 3));
+    assert_eq!(
+        message,
+        "expected an OSV record (an object of fields), found a list"
+    );
+    let yaml = b"# exported\n---\n- X-1\n- 2024-01-01T00:00:00Z\n";
+    assert_eq!(record_error(parse_yaml(yaml)).0, 3);
+    assert_eq!(record_error(parse_yaml(b"--- [X-1]\n")).0, 1);
+}
+
+#[test]
+fn an_object_after_comments_and_markers_is_read() {
+    let yaml = b"# exported\n%YAML 1.2\n---\nid: X-1\nmodified: 2024-01-01T00:00:00Z\naliases:\n  - CVE-1\n";
+    assert_eq!(parse_yaml(yaml).unwrap().aliases, ["CVE-1"]);
+    let json =
+        b"\n  {\"id\": \"X-1\", \"modified\": \"2024-01-01T00:00:00Z\", \"aliases\": [\"CVE-1\"]}";
+    assert_eq!(parse_json(json).unwrap().aliases, ["CVE-1"]);
+}
+
+#[test]
 fn strict_where_matching_depends_on_it() {
     let json = |text: &str| record_error(parse_json(text.as_bytes()));
     let with_events = |events: &str| {
