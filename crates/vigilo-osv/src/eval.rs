@@ -394,22 +394,52 @@ pub fn affects(affected: &Affected, ecosystem: Ecosystem, version: &str) -> Resu
         advisory: None,
         error,
     };
-    let parsed = Parsed::new(&affected.ranges, ecosystem).map_err(as_error)?;
+    let alone = Alone::new(affected, ecosystem).map_err(as_error)?;
     let v = vigilo_versions::parse(ecosystem, version).map_err(as_error)?;
-    let (placed, entries) = Placed::new(vec![Some(parsed)]);
-    let entry = entries[0];
-    let listed = OnceCell::new();
-    let listed = || {
-        listed
-            .get_or_init(|| {
-                Listed::new(
-                    affected.versions.iter().map(String::as_str),
-                    ecosystem,
-                    &placed,
-                    entry,
-                )
-            })
-            .as_deref()
-    };
-    Ok(evaluate(&placed, entry, listed, &v, placed.position(&v)).is_some())
+    Ok(alone.affects(&v))
+}
+
+/// One affected entry compiled on its own, to evaluate versions against
+/// without an index (a single check, or a new advisory against a fleet). Its
+/// `versions` list is parsed on the first version the ranges do not decide.
+pub(crate) struct Alone<'a> {
+    affected: &'a Affected,
+    ecosystem: Ecosystem,
+    placed: Placed,
+    entry: Entry,
+    listed: OnceCell<Option<Box<Listed>>>,
+}
+
+impl<'a> Alone<'a> {
+    /// # Errors
+    ///
+    /// When a version in one of the ordered ranges is not a version of
+    /// `ecosystem`.
+    pub(crate) fn new(affected: &'a Affected, ecosystem: Ecosystem) -> Result<Self, VersionError> {
+        let parsed = Parsed::new(&affected.ranges, ecosystem)?;
+        let (placed, entries) = Placed::new(vec![Some(parsed)]);
+        Ok(Alone {
+            affected,
+            ecosystem,
+            placed,
+            entry: entries[0],
+            listed: OnceCell::new(),
+        })
+    }
+
+    pub(crate) fn affects(&self, v: &Version) -> bool {
+        let listed = || {
+            self.listed
+                .get_or_init(|| {
+                    Listed::new(
+                        self.affected.versions.iter().map(String::as_str),
+                        self.ecosystem,
+                        &self.placed,
+                        self.entry,
+                    )
+                })
+                .as_deref()
+        };
+        evaluate(&self.placed, self.entry, listed, v, self.placed.position(v)).is_some()
+    }
 }

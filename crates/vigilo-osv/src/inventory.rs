@@ -1,13 +1,12 @@
 //! The fleet's components, arranged to answer "whom does this new advisory
 //! affect?" without re-matching every SBOM.
 
-use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap};
 
 use vigilo_purl::Purl;
 use vigilo_versions::{Ecosystem, Version};
 
-use crate::eval::{Listed, Parsed, Placed, evaluate};
+use crate::eval::Alone;
 use crate::index::{matchable, slot};
 use crate::purl::{component, ecosystem_release, index_name};
 use crate::{Advisory, OsvError};
@@ -106,31 +105,15 @@ impl<O: Ord> Inventory<O> {
             else {
                 continue;
             };
-            let Ok(parsed) = Parsed::new(&affected.ranges, ecosystem) else {
+            let Ok(alone) = Alone::new(affected, ecosystem) else {
                 continue;
             };
             let release = ecosystem_release(ecosystem, &package.ecosystem);
-            let (placed, entries) = Placed::new(vec![Some(parsed)]);
-            let entry = entries[0];
-            let listed = OnceCell::new();
             for component in held {
                 if other_release(release.as_deref(), component.release.as_deref()) {
                     continue;
                 }
-                let at = placed.position(&component.version);
-                let listed = || {
-                    listed
-                        .get_or_init(|| {
-                            Listed::new(
-                                affected.versions.iter().map(String::as_str),
-                                ecosystem,
-                                &placed,
-                                entry,
-                            )
-                        })
-                        .as_deref()
-                };
-                if evaluate(&placed, entry, listed, &component.version, at).is_some() {
+                if alone.affects(&component.version) {
                     owners.insert(&component.owner);
                 }
             }
