@@ -246,6 +246,14 @@ pub async fn ticket(ctx: &Ctx, cmd: TicketCmd) -> anyhow::Result<()> {
             )
         }
         TicketCmd::Attachment { id, number, out } => {
+            // Under --json a script reads one JSON object from standard output, not bytes.
+            if ctx.out.json && out.is_none() {
+                return Err(Invalid::new(
+                    "--out",
+                    "with --json, give --out FILE for the attachment's bytes (the JSON then describes what was written)",
+                )
+                .into());
+            }
             let store = ctx.store().await?;
             let (attachment, content) = store.attachment(id, number).await?;
             crate::output::deliver(ctx, &content, out, json!(attachment))

@@ -416,6 +416,8 @@ async fn tickets_and_intake(db: &TestDb) {
     let raw = run(db, &["ticket", "attachment", &id.to_string(), "1"]);
     assert!(raw.status.success());
     assert_eq!(raw.stdout, bytes);
+    let m = refused(db, &format!("--json ticket attachment {id} 1"), 2);
+    assert!(m.contains("--out"), "{m}");
     let m = refused(db, &format!("ticket attachment {id} 2"), 2);
     assert!(
         m.contains(&format!("ticket {id} has 1 attachment; 2 is not 1")),
