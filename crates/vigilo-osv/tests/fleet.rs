@@ -91,15 +91,19 @@ fn fleet_for(advisory: &Advisory) -> Vec<(Purl, u32)> {
     fleet
 }
 
+/// The directories of real records under `tests/data/advisories/` (the
+/// zeppelin records come as a list of their own).
+const RECORD_FOLDERS: [&str; 5] = [
+    "ghsa-osv",
+    "go-vulndb-osv",
+    "osv-scanner-offline-dbs",
+    "pypa-yaml",
+    "rustsec-osv",
+];
+
 fn real_records() -> Vec<Advisory> {
     let mut records = zeppelin();
-    for folder in [
-        "ghsa-osv",
-        "go-vulndb-osv",
-        "osv-scanner-offline-dbs",
-        "pypa-yaml",
-        "rustsec-osv",
-    ] {
+    for folder in RECORD_FOLDERS {
         records.extend(advisories(&format!("advisories/{folder}")));
     }
     records
@@ -302,13 +306,7 @@ fn index_load_agrees_with_build_over_load() {
     }
     zip.finish().unwrap();
     let mut sources = vec![archive];
-    for folder in [
-        "ghsa-osv",
-        "go-vulndb-osv",
-        "osv-scanner-offline-dbs",
-        "pypa-yaml",
-        "rustsec-osv",
-    ] {
+    for folder in RECORD_FOLDERS {
         sources.push(common::data(&format!("advisories/{folder}")));
     }
     let mut matched = 0;
