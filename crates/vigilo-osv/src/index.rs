@@ -267,12 +267,10 @@ impl Index {
     ///
     /// Those of [`crate::load`], for the same files and records.
     pub fn load(path: &Path) -> Result<Index, OsvError> {
-        let records = load::read(path, |format, bytes| {
+        let records = load::read(path, |format, bytes, _| {
             load::parse::<skim::Advisory>(format, bytes).map(skim::Advisory::prepare)
         })?;
-        Ok(Index::file(
-            records.into_iter().map(|(_, record)| record).collect(),
-        ))
+        Ok(Index::file(records))
     }
 
     /// Files the prepared records' entries by package and places each
