@@ -42,6 +42,11 @@
 //! `Index::query_many`, and component by component with `Index::query`), and
 //! the time from one new advisory (as JSON) to the owners and devices it
 //! affects.
+//!
+//! `VIGILO_OSV_BENCH_BUILDS=N` builds the index N times (default 3) and, when
+//! set, stops there: so that a profiler (`perf record`, `valgrind
+//! --tool=callgrind`, whose instruction counts do not move with the host's load)
+//! sees the build alone.
 
 /// The allocator the `vigilo` binary runs with, so that build time and
 /// resident memory are those the index has in the product.
@@ -618,7 +623,10 @@ fn main() {
         .map(|m| m.len())
         .sum();
     let rss_before = status_kib("VmRSS:");
-    for run in 1..=3 {
+    let builds = std::env::var("VIGILO_OSV_BENCH_BUILDS")
+        .ok()
+        .map(|n| n.parse().expect("VIGILO_OSV_BENCH_BUILDS is a number"));
+    for run in 1..=builds.unwrap_or(3) {
         let started = Instant::now();
         let cpu = cpu_seconds();
         let index = build();
@@ -636,6 +644,9 @@ fn main() {
             status_kib("VmRSS:").saturating_sub(rss_before) >> 10,
             status_kib("VmHWM:") >> 10,
         );
+    }
+    if builds.is_some() {
+        return;
     }
     let index = index();
     let fleet = fleet();

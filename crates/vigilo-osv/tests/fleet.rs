@@ -368,7 +368,10 @@ fn index_load_reads_and_rejects_records_as_load_does() {
             r#"{package}, "ranges": [{{"type": "SEMVER", "events": [{{"introduced": "0", "fixed": "1"}}]}}]"#
         )),
     ];
-    for (n, record) in rejected.iter().enumerate() {
+    let not_utf8 =
+        b"{\"id\": \"X-1\", \"modified\": \"2024-01-01T00:00:00Z\", \"summary\": \"\xe9\"}";
+    let rejected = rejected.iter().map(String::as_bytes).chain([&not_utf8[..]]);
+    for (n, record) in rejected.enumerate() {
         let path = dir.join(format!("rejected-{n}.json"));
         std::fs::write(&path, record).unwrap();
         let expected = load(&path).unwrap_err().to_string();

@@ -274,6 +274,16 @@ fn a_list_is_not_a_record() {
 }
 
 #[test]
+fn bytes_that_are_not_utf8_are_named_by_position() {
+    // Latin-1 where UTF-8 is due, as a hand-edited record may have it.
+    let record =
+        b"{\"id\": \"X-1\",\n \"modified\": \"2024-01-01T00:00:00Z\", \"summary\": \"caf\xe9\"}";
+    let (line, column, message) = record_error(parse_json(record));
+    assert_eq!((line, column), (2, 53));
+    assert!(message.contains("invalid unicode"), "{message}");
+}
+
+#[test]
 fn an_object_after_comments_and_markers_is_read() {
     let yaml = b"# exported\n%YAML 1.2\n---\nid: X-1\nmodified: 2024-01-01T00:00:00Z\naliases:\n  - CVE-1\n";
     assert_eq!(parse_yaml(yaml).unwrap().aliases, ["CVE-1"]);
