@@ -5,9 +5,10 @@
 use crate::Store;
 use crate::error::Result;
 use crate::query::Select;
-use crate::registry::{Actor, NewTraining};
+use crate::registry::{Actor, NewTraining, add_training_in};
 use crate::sbom::{Sbom, SbomComponent};
 use crate::schema;
+use crate::write::WriteTx;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use std::collections::BTreeMap;
@@ -29,6 +30,16 @@ fn step_record(
         by: by.to_owned(),
         note,
     }
+}
+
+/// The drill as the write transaction sees it, so that two people stepping or finishing the
+/// same drill at once cannot both act on the state before the other's change.
+async fn drill_in(tx: &mut WriteTx, id: i64) -> Result<Drill> {
+    found(id, tx.fetch_one(Select::<Drill>::all().eq("id", id)).await?)
+}
+
+fn found(id: i64, drill: Option<Drill>) -> Result<Drill> {
+    Ok(drill.ok_or_else(|| Invalid::new("DRILL", format!("no drill {id}")))?)
 }
 
 impl Store {
@@ -101,10 +112,10 @@ impl Store {
     }
 
     pub async fn drill(&self, id: i64) -> Result<Drill> {
-        Ok(self
-            .fetch_one(Select::<Drill>::all().eq("id", id))
-            .await?
-            .ok_or_else(|| Invalid::new("DRILL", format!("no drill {id}")))?)
+        found(
+            id,
+            self.fetch_one(Select::<Drill>::all().eq("id", id)).await?,
+        )
     }
 
     pub async fn drills(&self) -> Result<Vec<Drill>> {
@@ -121,7 +132,8 @@ impl Store {
         now: Timestamp,
     ) -> Result<Drill> {
         actor.may(Action::TriageSignal)?;
-        let before = self.drill(id).await?;
+        let mut tx = self.begin_write(&actor.person.id, now).await?;
+        let before = drill_in(&mut tx, id).await?;
         if before.finished_at.is_some() {
             return Err(Refusal::new(
                 "a finished drill takes no more steps",
@@ -142,7 +154,6 @@ impl Store {
             &actor.person.id,
             note.trim().to_owned(),
         ));
-        let mut tx = self.begin_write(&actor.person.id, now).await?;
         tx.update("drill.step", &before, &after).await?;
         tx.commit().await?;
         Ok(after)
@@ -150,7 +161,9 @@ impl Store {
 
     /// Finishes a drill whose every step was taken and files it as a supervised, passed
     /// training on `procedure` for each participant, with the acting person as trainer (the
-    /// quality role records training, ISO 13485 6.2).
+    /// quality role records training, ISO 13485 6.2). The trainings and the finish are one
+    /// transaction: a drill is never left unfinished with some of its trainings filed, which a
+    /// second attempt would file again.
     pub async fn finish_drill(
         &self,
         actor: &Actor,
@@ -160,7 +173,8 @@ impl Store {
         now: Timestamp,
     ) -> Result<Drill> {
         actor.may(Action::AddTraining)?;
-        let before = self.drill(id).await?;
+        let mut tx = self.begin_write(&actor.person.id, now).await?;
+        let before = drill_in(&mut tx, id).await?;
         if before.finished_at.is_some() {
             return Err(Invalid::new("DRILL", format!("drill {id} is finished already")).into());
         }
@@ -178,22 +192,20 @@ impl Store {
             if person == actor.person.id {
                 continue;
             }
-            let record = self
-                .add_training(
-                    actor,
-                    NewTraining {
-                        person,
-                        procedure_id: procedure.0.to_owned(),
-                        procedure_version: procedure.1.to_owned(),
-                        trained_on: today,
-                        trainer: actor.person.id.clone(),
-                        check_kind: CheckKind::Supervised,
-                        result: CheckResult::Pass,
-                    },
-                    today,
-                    now,
-                )
-                .await?;
+            let record = add_training_in(
+                &mut tx,
+                NewTraining {
+                    person,
+                    procedure_id: procedure.0.to_owned(),
+                    procedure_version: procedure.1.to_owned(),
+                    trained_on: today,
+                    trainer: actor.person.id.clone(),
+                    check_kind: CheckKind::Supervised,
+                    result: CheckResult::Pass,
+                },
+                today,
+            )
+            .await?;
             trainings.push(record.id);
         }
         let after = Drill {
@@ -201,7 +213,6 @@ impl Store {
             trainings,
             ..before.clone()
         };
-        let mut tx = self.begin_write(&actor.person.id, now).await?;
         tx.update("drill.finish", &before, &after).await?;
         tx.commit().await?;
         Ok(after)

@@ -855,6 +855,59 @@ async fn versions_of(tx: &mut WriteTx, procedure_id: &str) -> Result<Vec<Procedu
         .await
 }
 
+/// Records one training in `tx`, after checking it: the date is not in the future, the trainer
+/// is someone else, and the person, trainer, procedure and version exist.
+pub(crate) async fn add_training_in(
+    tx: &mut WriteTx,
+    t: NewTraining,
+    today: Date,
+) -> Result<TrainingRecord> {
+    if t.trained_on > today {
+        return invalid(
+            "--date",
+            format!("{} is in the future (today is {today})", t.trained_on),
+        );
+    }
+    if t.trainer == t.person {
+        return invalid(
+            "--trainer",
+            "a person cannot check their own competence: name another trainer".into(),
+        );
+    }
+    for (field, id) in [("--person", &t.person), ("--trainer", &t.trainer)] {
+        if one_by_id::<Person>(tx, id).await?.is_none() {
+            return invalid(field, format!("no person {id:?}"));
+        }
+    }
+    let versions = versions_of(tx, &t.procedure_id).await?;
+    if versions.is_empty() {
+        return invalid("--procedure", format!("no procedure {:?}", t.procedure_id));
+    }
+    if !versions.iter().any(|v| v.version == t.procedure_version) {
+        return invalid(
+            "--version",
+            format!(
+                "procedure {} has no version {:?} ({})",
+                t.procedure_id,
+                t.procedure_version,
+                known(versions.iter().map(|v| v.version.as_str()))
+            ),
+        );
+    }
+    let record = TrainingRecord {
+        id: tx.next_id(&schema::TRAININGS).await?,
+        person: t.person,
+        procedure_id: t.procedure_id,
+        procedure_version: t.procedure_version,
+        trained_on: t.trained_on,
+        trainer: t.trainer,
+        check_kind: t.check_kind,
+        result: t.result,
+    };
+    tx.insert("training.add", &record).await?;
+    Ok(record)
+}
+
 fn check_effective_date_free(siblings: &[ProcedureVersion], on: Date) -> Result<()> {
     if let Some(other) = siblings.iter().find(|v| v.effective_on == Some(on)) {
         return invalid(
@@ -1004,50 +1057,8 @@ impl Store {
         now: Timestamp,
     ) -> Result<TrainingRecord> {
         actor.may(Action::AddTraining)?;
-        if t.trained_on > today {
-            return invalid(
-                "--date",
-                format!("{} is in the future (today is {today})", t.trained_on),
-            );
-        }
-        if t.trainer == t.person {
-            return invalid(
-                "--trainer",
-                "a person cannot check their own competence: name another trainer".into(),
-            );
-        }
         let mut tx = self.begin_write(&actor.person.id, now).await?;
-        for (field, id) in [("--person", &t.person), ("--trainer", &t.trainer)] {
-            if one_by_id::<Person>(&mut tx, id).await?.is_none() {
-                return invalid(field, format!("no person {id:?}"));
-            }
-        }
-        let versions = versions_of(&mut tx, &t.procedure_id).await?;
-        if versions.is_empty() {
-            return invalid("--procedure", format!("no procedure {:?}", t.procedure_id));
-        }
-        if !versions.iter().any(|v| v.version == t.procedure_version) {
-            return invalid(
-                "--version",
-                format!(
-                    "procedure {} has no version {:?} ({})",
-                    t.procedure_id,
-                    t.procedure_version,
-                    known(versions.iter().map(|v| v.version.as_str()))
-                ),
-            );
-        }
-        let record = TrainingRecord {
-            id: tx.next_id(&schema::TRAININGS).await?,
-            person: t.person,
-            procedure_id: t.procedure_id,
-            procedure_version: t.procedure_version,
-            trained_on: t.trained_on,
-            trainer: t.trainer,
-            check_kind: t.check_kind,
-            result: t.result,
-        };
-        tx.insert("training.add", &record).await?;
+        let record = add_training_in(&mut tx, t, today).await?;
         tx.commit().await?;
         Ok(record)
     }
