@@ -589,6 +589,42 @@ fn status_kib(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// What no index build can avoid, on one thread: inflating every entry of the
+/// world's zips, and then also reading each inflated record as JSON while keeping
+/// nothing (`serde::de::IgnoredAny`). Their CPU per record bounds the build rate
+/// two cores can reach, whatever the index does with the records.
+fn floor() {
+    let mut entries = 0usize;
+    let (mut inflating, mut parsing) = (Duration::ZERO, Duration::ZERO);
+    let mut decompressor = libdeflater::Decompressor::new();
+    let (mut raw, mut out) = (Vec::new(), Vec::new());
+    for (ecosystem, _, _) in MIX {
+        let bytes = fs::read(world().join(ecosystem).join("all.zip")).unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).unwrap();
+        for index in 0..archive.len() {
+            let started = Instant::now();
+            let mut file = archive.by_index_raw(index).unwrap();
+            raw.clear();
+            std::io::Read::read_to_end(&mut file, &mut raw).unwrap();
+            out.resize(usize::try_from(file.size()).unwrap(), 0);
+            decompressor.deflate_decompress(&raw, &mut out).unwrap();
+            let inflated = started.elapsed();
+            serde_json::from_slice::<serde::de::IgnoredAny>(&out).unwrap();
+            parsing += started.elapsed() - inflated;
+            inflating += inflated;
+            entries += 1;
+        }
+    }
+    let per_record = |d: Duration| d.as_secs_f64() * 1e6 / entries as f64;
+    println!(
+        "floor on one thread: inflating {entries} entries {:.1} us each, reading them as JSON \
+         (IgnoredAny) {:.1} us more: at most {:.0} records/s on two cores for these two alone",
+        per_record(inflating),
+        per_record(parsing),
+        2e6 / (per_record(inflating) + per_record(parsing)),
+    );
+}
+
 /// The process's CPU time (user and system, all threads) in seconds: with
 /// other work on the machine, wall time alone says little.
 fn cpu_seconds() -> f64 {
@@ -645,6 +681,7 @@ fn main() {
             status_kib("VmHWM:") >> 10,
         );
     }
+    floor();
     if builds.is_some() {
         return;
     }
