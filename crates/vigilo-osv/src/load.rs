@@ -255,7 +255,7 @@ fn load_tree<T: Send>(root: &Path, record: impl Record<T>) -> Result<Vec<T>, Osv
     }
     records.sort_by(|(a, _), (b, _)| a.cmp(b));
     archives.sort();
-    let mut loaded = par::map_ordered(
+    let files = par::map_ordered(
         &records,
         || (),
         |(), (path, format)| {
@@ -279,8 +279,14 @@ fn load_tree<T: Send>(root: &Path, record: impl Record<T>) -> Result<Vec<T>, Osv
                 }
             }
         });
+        let mut parts = vec![files];
         for (name, bytes) in receiver {
-            loaded.extend(load_zip(&name, &bytes?, &record)?);
+            parts.push(load_zip(&name, &bytes?, &record)?);
+        }
+        // Joined once, at their total size, rather than grown archive by archive.
+        let mut loaded = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        for part in parts {
+            loaded.extend(part);
         }
         Ok(loaded)
     })

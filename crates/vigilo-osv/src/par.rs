@@ -80,7 +80,14 @@ where
         return Err(error);
     }
     done.sort_unstable_by_key(|(chunk, _)| *chunk);
-    Ok(done.into_iter().flat_map(|(_, out)| out).collect())
+    // Sized once: collected from `flat_map`, the half-million results of an index build grew by
+    // doubling, each time copied into freshly faulted memory (a tenth of the build's page
+    // faults, perf record).
+    let mut results = Vec::with_capacity(items.len());
+    for (_, out) in done {
+        results.extend(out);
+    }
+    Ok(results)
 }
 
 /// [`map_ordered`] for work that needs no state and cannot fail.
