@@ -1,14 +1,12 @@
 //! Reading OSV records from files, directory trees and zip archives.
 
 use std::fs;
-use std::io::Cursor;
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::mpsc;
-use std::thread;
 
 use serde::Deserialize;
+use zip::ZipArchive;
 use zip::read::ZipFileEntry;
-use zip::{HasZipMetadata, ZipArchive};
 
 use crate::error::Format;
 use crate::{Advisory, OsvError, par};
@@ -170,13 +168,15 @@ pub(crate) fn read<T: Send>(path: &Path, record: impl Record<T>) -> Result<Vec<T
         return load_tree(path, record);
     }
     let name = path.display().to_string();
-    let bytes = fs::read(path).map_err(|error| OsvError::read(&name, error))?;
-    let kind = path
+    let named = path
         .file_name()
-        .and_then(|file| kind_of(&file.to_string_lossy()))
-        .unwrap_or_else(|| sniff(&bytes));
-    match kind {
-        Kind::Zip => load_zip(&name, &bytes, &record),
+        .and_then(|file| kind_of(&file.to_string_lossy()));
+    if named == Some(Kind::Zip) {
+        return load_zip(path, &name, &record);
+    }
+    let bytes = fs::read(path).map_err(|error| OsvError::read(&name, error))?;
+    match named.unwrap_or_else(|| sniff(&bytes)) {
+        Kind::Zip => load_zip(path, &name, &record),
         Kind::Record(format) => Ok(vec![made(&record, format, &bytes, Source::File(&name))?]),
     }
 }
@@ -264,78 +264,145 @@ fn load_tree<T: Send>(root: &Path, record: impl Record<T>) -> Result<Vec<T>, Osv
             made(&record, *format, &bytes, Source::File(&name))
         },
     )?;
-    // Each archive is read while the one before it is parsed: read alone, the
-    // 150 MiB of npm's `all.zip` kept every core but one idle.
-    thread::scope(|scope| {
-        let (sender, receiver) = mpsc::sync_channel(0);
-        scope.spawn(move || {
-            for archive in &archives {
-                let name = archive.display().to_string();
-                let bytes = fs::read(archive).map_err(|error| OsvError::read(&name, error));
-                let failed = bytes.is_err();
-                // A closed channel means the loader has failed and stopped.
-                if sender.send((name, bytes)).is_err() || failed {
-                    break;
-                }
-            }
-        });
-        let mut parts = vec![files];
-        for (name, bytes) in receiver {
-            parts.push(load_zip(&name, &bytes?, &record)?);
-        }
-        // Joined once, at their total size, rather than grown archive by archive.
-        let mut loaded = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-        for part in parts {
-            loaded.extend(part);
-        }
-        Ok(loaded)
-    })
+    let mut parts = vec![files];
+    for archive in &archives {
+        parts.push(load_zip(archive, &archive.display().to_string(), &record)?);
+    }
+    // Joined once, at their total size, rather than grown archive by archive.
+    let mut loaded = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        loaded.extend(part);
+    }
+    Ok(loaded)
 }
 
 /// The largest record an archive entry may declare: far above any real OSV
 /// record, far below what a corrupt size field could make us allocate.
 const MAX_RECORD: u64 = 256 << 20;
 
-fn load_zip<T: Send>(
-    name: &str,
-    bytes: &[u8],
-    record: &impl Record<T>,
-) -> Result<Vec<T>, OsvError> {
+/// How much of an archive a worker reads at once: some sixty entries of OSV's size, so that
+/// the entries a worker claims in a row, which lie one after the other in the archive, cost one
+/// read between them.
+const WINDOW: u64 = 64 << 10;
+
+/// Reads the archive's records on all cores, each worker reading the entries it claims from
+/// the file into a window of its own: holding the whole archive in memory instead (npm's
+/// `all.zip` is 150 MiB) was a quarter of an index build's freshly touched memory, and its
+/// read kept every other core idle.
+fn load_zip<T: Send>(path: &Path, name: &str, record: &impl Record<T>) -> Result<Vec<T>, OsvError> {
     let zip_error = |origin: &dyn std::fmt::Display, error: zip::result::ZipError| OsvError::Zip {
         origin: origin.to_string(),
         message: error.to_string(),
     };
-    let archive = ZipArchive::new(Cursor::new(bytes)).map_err(|error| zip_error(&name, error))?;
+    let file = fs::File::open(path).map_err(|error| OsvError::read(name, error))?;
+    let archive = ZipArchive::new(BufReader::new(file)).map_err(|error| zip_error(&name, error))?;
     let mut entries = Vec::new();
+    let mut starts = Vec::with_capacity(archive.len());
     for index in 0..archive.len() {
-        if let Some(entry) = archive.name_for_index(index) {
-            let entry = entry.map_err(|error| zip_error(&name, error))?;
-            if let Some(Kind::Record(format)) = kind_of(&entry) {
-                entries.push((index, format));
-            }
-        }
-    }
-    par::map_ordered(&entries, Inflater::default, |inflater, &(index, format)| {
-        let file = archive
+        let entry = archive
             .by_index_data(index)
             .map_err(|error| zip_error(&name, error))?;
-        let entry = file.name().map_err(|error| zip_error(&name, error))?;
-        let source = Source::Entry {
-            archive: name,
-            entry: &entry,
-        };
-        let inflated = inflater
-            .inflate(&file, bytes)
-            .map_err(|message| OsvError::Zip {
-                origin: source.to_string(),
-                message,
-            })?;
-        made(record, format, inflated, source)
-    })
+        starts.push(entry.header_start());
+        let entry = entry.name().map_err(|error| zip_error(&name, error))?;
+        if let Some(Kind::Record(format)) = kind_of(&entry) {
+            entries.push((index, format));
+        }
+    }
+    starts.sort_unstable();
+    let directory = archive.central_directory_start();
+    // An entry's bytes end, at the latest, where the next entry or the central directory begins.
+    let end_of = |start: u64| {
+        starts
+            .get(starts.partition_point(|s| *s <= start))
+            .copied()
+            .unwrap_or(directory)
+    };
+    par::map_ordered(
+        &entries,
+        || (Window::default(), Inflater::default()),
+        |(window, inflater), &(index, format)| {
+            let file = archive
+                .by_index_data(index)
+                .map_err(|error| zip_error(&name, error))?;
+            let entry = file.name().map_err(|error| zip_error(&name, error))?;
+            let source = Source::Entry {
+                archive: name,
+                entry: &entry,
+            };
+            let start = file.header_start();
+            let span = window
+                .read(path, start, end_of(start), directory)
+                .map_err(|error| OsvError::read(source, error))?;
+            let inflated = local_data(span, file.compressed_size())
+                .and_then(|raw| inflater.inflate(&file, raw))
+                .map_err(|message| OsvError::Zip {
+                    origin: source.to_string(),
+                    message,
+                })?;
+            made(record, format, inflated, source)
+        },
+    )
+}
+
+/// A worker's view of an archive: its own file handle and the bytes it last read.
+#[derive(Default)]
+struct Window {
+    file: Option<fs::File>,
+    bytes: Vec<u8>,
+    at: u64,
+}
+
+impl Window {
+    /// The archive's bytes `start..end`, read (with what follows them, up to the central
+    /// directory at `stop`) unless the window holds them already.
+    fn read(&mut self, path: &Path, start: u64, end: u64, stop: u64) -> io::Result<&[u8]> {
+        let length = end.saturating_sub(start);
+        let held = start >= self.at && start + length <= self.at + self.bytes.len() as u64;
+        if !held {
+            let file = match &mut self.file {
+                Some(file) => file,
+                None => self.file.insert(fs::File::open(path)?),
+            };
+            file.seek(SeekFrom::Start(start))?;
+            self.bytes.clear();
+            let wanted = length.max(WINDOW.min(stop.saturating_sub(start)));
+            file.take(wanted).read_to_end(&mut self.bytes)?;
+            self.at = start;
+            if (self.bytes.len() as u64) < length {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    format!("the archive ends inside the entry at byte {start}"),
+                ));
+            }
+        }
+        let from = usize::try_from(start - self.at).unwrap_or(usize::MAX);
+        let to = usize::try_from(length).map_or(usize::MAX, |length| from.saturating_add(length));
+        self.bytes
+            .get(from..to)
+            .ok_or_else(|| io::Error::other("an entry larger than memory"))
+    }
+}
+
+/// The compressed bytes of the entry whose local header opens `span`. Read here rather than
+/// through `zip`, whose reader would seek to and read every entry's header from the file: the
+/// header is 30 fixed bytes, then the name and the extra field whose lengths it gives at
+/// offsets 26 and 28 (APPNOTE.TXT 4.3.7).
+fn local_data(span: &[u8], compressed: u64) -> Result<&[u8], String> {
+    let header = span
+        .get(..30)
+        .filter(|header| header.starts_with(ZIP_MAGIC))
+        .ok_or("no local file header where the central directory points")?;
+    let name = usize::from(u16::from_le_bytes([header[26], header[27]]));
+    let extra = usize::from(u16::from_le_bytes([header[28], header[29]]));
+    let start = 30 + name + extra;
+    usize::try_from(compressed)
+        .ok()
+        .and_then(|length| span.get(start..start.checked_add(length)?))
+        .ok_or_else(|| format!("the entry's {compressed} compressed bytes run into the next entry"))
 }
 
 /// Inflates archive entries with one decompressor and one buffer reused per
-/// thread, reading the compressed data in place in the archive's bytes.
+/// thread.
 /// Reading entries through `zip`'s own reader allocates and zeroes some 70 KiB
 /// of decompressor state per entry; interleaved with the parsed records' small
 /// allocations, that fragments the heap so badly that the process holds several
@@ -352,7 +419,7 @@ impl Inflater {
     fn inflate<'a>(
         &'a mut self,
         file: &ZipFileEntry<'_>,
-        archive: &'a [u8],
+        raw: &'a [u8],
     ) -> Result<&'a [u8], String> {
         if file.encrypted() {
             return Err("encrypted entries are not supported".to_owned());
@@ -364,20 +431,6 @@ impl Inflater {
             ));
         }
         let crc = file.crc32();
-        let start = file
-            .get_metadata()
-            .data_start(&mut Cursor::new(archive))
-            .map_err(|error| error.to_string())?;
-        let raw = usize::try_from(start)
-            .ok()
-            .zip(usize::try_from(file.compressed_size()).ok())
-            .and_then(|(start, length)| archive.get(start..start.checked_add(length)?))
-            .ok_or_else(|| {
-                format!(
-                    "the entry's {} compressed bytes run past the end of the archive",
-                    file.compressed_size()
-                )
-            })?;
         let inflated = match file.compression() {
             zip::CompressionMethod::Stored => raw,
             zip::CompressionMethod::Deflated => {

@@ -493,6 +493,52 @@ fn loads_a_zip_archive_like_osv_all_zip() {
 }
 
 #[test]
+fn entries_larger_than_a_read_are_read_whole() {
+    // Incompressible details of 300 KiB, several times what a worker reads at once, between
+    // small records, stored and deflated.
+    let mut noise = 0x2545_f491_4f6c_dd1d_u64;
+    let details: String = (0..300 << 10)
+        .map(|_| {
+            noise ^= noise << 13;
+            noise ^= noise >> 7;
+            noise ^= noise << 17;
+            char::from(b'a' + (noise % 26) as u8)
+        })
+        .collect();
+    let large =
+        format!(r#"{{"id": "BIG-1", "modified": "2024-01-02T03:04:05Z", "details": "{details}"}}"#);
+    let small = |i: usize| format!(r#"{{"id": "S-{i}", "modified": "2024-01-02T03:04:05Z"}}"#);
+    let dir = scratch("load-zip-large");
+    for method in [
+        zip::CompressionMethod::Stored,
+        zip::CompressionMethod::Deflated,
+    ] {
+        let path = dir.join(format!("{method}.zip"));
+        let mut zip = zip::ZipWriter::new(fs::File::create(&path).unwrap());
+        let options = SimpleFileOptions::default().compression_method(method);
+        for i in 0..300 {
+            zip.start_file(format!("{i:03}.json"), options).unwrap();
+            let body = if i % 100 == 50 {
+                large.clone()
+            } else {
+                small(i)
+            };
+            zip.write_all(body.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+        let loaded = load(&path).unwrap();
+        assert_eq!(loaded.len(), 300);
+        for (i, (_, advisory)) in loaded.iter().enumerate() {
+            if i % 100 == 50 {
+                assert_eq!(advisory.details.as_deref(), Some(details.as_str()));
+            } else {
+                assert_eq!(advisory.id, format!("S-{i}"));
+            }
+        }
+    }
+}
+
+#[test]
 fn archive_entries_are_checked_as_they_are_inflated() {
     let dir = scratch("load-zip-entries");
     let record = fs::read(data("advisories/ghsa-osv/GHSA-5667-3wch-7q7w.json")).unwrap();
@@ -524,6 +570,29 @@ fn archive_entries_are_checked_as_they_are_inflated() {
                 message.contains("CRC-32") || message.contains("deflate"),
                 "{message}"
             );
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // A central directory pointing at something other than a local header.
+    let misplaced = dir.join("misplaced.zip");
+    write_zip(
+        &misplaced,
+        &[("a.json", MINIMAL.as_bytes()), ("b.json", &record)],
+    );
+    let mut bytes = fs::read(&misplaced).unwrap();
+    let second = bytes
+        .windows(4)
+        .skip(1)
+        .position(|w| w == b"PK\x03\x04")
+        .unwrap()
+        + 1;
+    bytes[second + 3] = 0;
+    fs::write(&misplaced, bytes).unwrap();
+    match load(&misplaced) {
+        Err(OsvError::Zip { origin, message }) => {
+            assert_eq!(origin, format!("{}:b.json", misplaced.display()));
+            assert!(message.contains("no local file header"), "{message}");
         }
         other => panic!("{other:?}"),
     }
