@@ -402,8 +402,7 @@ fn local_data(span: &[u8], compressed: u64) -> Result<&[u8], String> {
 }
 
 /// Inflates archive entries with one decompressor and one buffer reused per
-/// thread.
-/// Reading entries through `zip`'s own reader allocates and zeroes some 70 KiB
+/// thread. Reading entries through `zip`'s own reader allocates and zeroes some 70 KiB
 /// of decompressor state per entry; interleaved with the parsed records' small
 /// allocations, that fragments the heap so badly that the process holds several
 /// times the records' size. libdeflate rather than zlib: OSV's entries are small
