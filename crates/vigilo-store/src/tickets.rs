@@ -510,7 +510,16 @@ impl Store {
     /// Attachment `number` (counted from 1, in the order received) of ticket `id`, with its
     /// bytes, checked against the hash its ticket record names.
     pub async fn attachment(&self, id: i64, number: usize) -> Result<(Attachment, Vec<u8>)> {
-        let ticket = self.ticket(id).await?;
+        self.attachment_of(&self.ticket(id).await?, number).await
+    }
+
+    /// [`Store::attachment`] of a ticket the caller has read already.
+    pub async fn attachment_of(
+        &self,
+        ticket: &Ticket,
+        number: usize,
+    ) -> Result<(Attachment, Vec<u8>)> {
+        let id = ticket.id;
         let count = ticket.attachments.len();
         let Some(attachment) = number
             .checked_sub(1)

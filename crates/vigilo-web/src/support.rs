@@ -113,9 +113,13 @@ pub async fn visible_ticket(
     p: &Principal,
     id: i64,
 ) -> Result<TicketDetail, WebError> {
-    let not_found = || WebError::NotFound(format!("no ticket {id}"));
-    s.store.ticket(id).await.map_err(|_| not_found())?;
-    let detail = s.store.ticket_detail(id, (s.clock)()).await?;
+    // The detail's first read is the ticket's, so its bad input is a missing ticket.
+    let detail = match s.store.ticket_detail(id, (s.clock)()).await {
+        Err(vigilo_store::Error::Invalid(_)) => {
+            return Err(WebError::NotFound(format!("no ticket {id}")));
+        }
+        detail => detail?,
+    };
     match (&p.scope, detail.view.country) {
         (DeviceScope::All, _) => Ok(detail),
         (scope, Some(c)) if scope.allows(c) => Ok(detail),

@@ -275,8 +275,8 @@ async fn attachment(
     State(s): State<AppState>,
     Path((id, number)): Path<(i64, usize)>,
 ) -> Result<Response, PageError> {
-    visible_ticket(&s, &p, id).await?;
-    let (a, content) = s.store.attachment(id, number).await?;
+    let detail = visible_ticket(&s, &p, id).await?;
+    let (a, content) = s.store.attachment_of(&detail.view.ticket, number).await?;
     Ok(download(&a.content_type, &a.name, content))
 }
 

@@ -710,19 +710,12 @@ async fn attachments_download_from_the_ticket(db: &TestDb) {
         .unwrap();
     let id = opened.ticket.id;
     let session = app.session("triager").await;
-    let page = app
-        .page(Some(&session), Method::GET, &format!("/tickets/{id}"), None)
-        .await;
+    let partner = app.session("partner").await;
+    let get = async |session, path: String| app.page(Some(session), Method::GET, &path, None).await;
+    let page = get(&session, format!("/tickets/{id}")).await;
     let link = format!("href=\"/tickets/{id}/attachments/1\"");
     assert!(page.body.contains(&link), "{}", page.body);
-    let r = app
-        .page(
-            Some(&session),
-            Method::GET,
-            &format!("/tickets/{id}/attachments/1"),
-            None,
-        )
-        .await;
+    let r = get(&session, format!("/tickets/{id}/attachments/1")).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body.as_bytes(), log);
     let header = |name: &str| r.headers[name].to_str().unwrap().to_owned();
@@ -732,14 +725,7 @@ async fn attachments_download_from_the_ticket(db: &TestDb) {
         header("content-disposition"),
         "attachment; filename=\"Alarmprotokoll_M_rz.txt\"; filename*=UTF-8''Alarmprotokoll%20M%C3%A4rz.txt"
     );
-    let r = app
-        .page(
-            Some(&session),
-            Method::GET,
-            &format!("/tickets/{id}/attachments/2"),
-            None,
-        )
-        .await;
+    let r = get(&session, format!("/tickets/{id}/attachments/2")).await;
     assert!(
         r.body
             .contains(&format!("ticket {id} has 1 attachment; 2 is not 1")),
@@ -748,16 +734,14 @@ async fn attachments_download_from_the_ticket(db: &TestDb) {
         r.body
     );
     assert!(r.status.is_client_error(), "{}", r.status);
+    // A ticket that does not exist is not found, page and attachment alike.
+    for path in ["/tickets/9999", "/tickets/9999/attachments/1"] {
+        let r = get(&session, path.to_owned()).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.body);
+        assert!(r.body.contains("no ticket 9999"), "{path}: {}", r.body);
+    }
     // The partner works in Austria: a German ticket's attachment is not theirs to read.
-    let partner = app.session("partner").await;
-    let r = app
-        .page(
-            Some(&partner),
-            Method::GET,
-            &format!("/tickets/{id}/attachments/1"),
-            None,
-        )
-        .await;
+    let r = get(&partner, format!("/tickets/{id}/attachments/1")).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
 }
 
