@@ -268,12 +268,7 @@ fn load_tree<T: Send>(root: &Path, record: impl Record<T>) -> Result<Vec<T>, Osv
     for archive in &archives {
         parts.push(load_zip(archive, &archive.display().to_string(), &record)?);
     }
-    // Joined once, at their total size, rather than grown archive by archive.
-    let mut loaded = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        loaded.extend(part);
-    }
-    Ok(loaded)
+    Ok(par::concat(parts))
 }
 
 /// The largest record an archive entry may declare: far above any real OSV
